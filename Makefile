@@ -1,0 +1,63 @@
+# Rasd — the two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup install install-test browser worker server messages clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt requirements.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## setup: migrate the database and load the reference data, the demo recommendations and the demo users (idempotent)
+setup: install
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) collectstatic --no-input -v 0
+	$(MANAGE) setup_demo
+
+## run: set everything up, then serve http://$(HOST):$(PORT) with the task worker beside the web server
+run: setup
+	@echo
+	@echo "Rasd is starting at http://$(HOST):$(PORT)/  (log in with a demo login above; Ctrl-C stops both processes)"
+	@echo
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) db_worker --no-startup-delay & worker=$$!; \
+	$(MANAGE) runserver --insecure --noreload $(HOST):$(PORT)
+
+## browser: Debian's chromium and Noto fonts for the browser tests (installed when missing and we are root)
+browser:
+	@if ! command -v chromium >/dev/null || ! dpkg -s fonts-noto-core >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing chromium and fonts-noto-core from Debian's packages…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	  else \
+	    echo "chromium (Debian package) is missing: browser tests will fail in CI and be skipped elsewhere."; \
+	  fi; \
+	fi
+
+## test: install what the tests need and run the whole suite (DATABASE_URL selects PostgreSQL)
+test: install-test browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## messages: refresh the ar and fr catalogues from the source and compile them
+messages: install
+	$(MANAGE) makemessages -l ar -l fr --no-location --no-obsolete -i ".venv/*" -i "staticfiles/*"
+	$(MANAGE) compilemessages -i .venv
+
+clean:
+	rm -rf $(VENV) staticfiles

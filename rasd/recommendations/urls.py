@@ -1,0 +1,9 @@
+from django.urls import path
+
+from rasd.recommendations import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("recommendations/", views.recommendation_list, name="recommendation_list"),
+    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
+]

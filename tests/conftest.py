@@ -1,0 +1,27 @@
+"""Shared fixtures. The test database starts with the reference data and the DIDH demo set (real Moroccan data)."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from rasd.core.reference import reference_data_load
+
+DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo" / "didh_morocco"
+UPR_INFO_FILE = Path(settings.BASE_DIR) / "data" / "samples" / "upr_info_2008_2014.csv"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from rasd.imports.services import import_file
+
+    with django_db_blocker.unblock():
+        reference_data_load()
+        import_file(source="didh", data=DEMO_DIR)
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in every table of the project, to prove that a refused import changed nothing."""
+    from django.apps import apps
+
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
