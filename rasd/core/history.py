@@ -11,8 +11,10 @@ from rasd.core.models import HistoryEntry
 def _jsonable(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    if isinstance(value, (list, tuple, set)):
-        return sorted(_jsonable(v) for v in value)
+    if isinstance(value, tuple):  # a composite key such as (vocabulary, code): keep its order
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (list, set)):
+        return sorted((_jsonable(v) for v in value), key=str)
     return str(value)
 
 

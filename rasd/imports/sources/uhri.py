@@ -106,7 +106,7 @@ def _date(cell) -> datetime.date | None:
         try:
             serial = float(text)
         except (TypeError, ValueError):
-            value = datetime.date.fromisoformat(str(text)[:10])
+            value = datetime.datetime.fromisoformat(str(text)).date()
         else:
             if not 1 <= serial < 2_958_466:  # NaN, infinite, before the epoch or after 9999-12-31
                 raise ValueError(text)
@@ -184,12 +184,12 @@ def parse(path_or_bytes: Path | str | bytes, *, name: str = "", progress=None) -
                 batch.mechanisms[body] = NamedSpec(code=body, kind=Mechanism.Kind.SPECIAL_PROCEDURE, name_en=body)
         elif code(row, BODY, body):
             if body == "UPR":
-                kind = Mechanism.Kind.UPR
+                mechanism_kind = Mechanism.Kind.UPR
             elif SPECIAL_PROCEDURE.match(body):
-                kind = Mechanism.Kind.SPECIAL_PROCEDURE
+                mechanism_kind = Mechanism.Kind.SPECIAL_PROCEDURE
             else:
-                kind = Mechanism.Kind.OTHER
-            batch.mechanisms[body] = NamedSpec(code=body, kind=kind, name_en=body)
+                mechanism_kind = Mechanism.Kind.OTHER
+            batch.mechanisms[body] = NamedSpec(code=body, kind=mechanism_kind, name_en=body)
             mechanisms[body.casefold()] = body
 
         paragraph, text = _paragraph(str(values.get(TEXT) or "").strip())
