@@ -202,12 +202,12 @@ def main() -> None:
         stages = {}
 
         def progress(stage, done, total):
-            stages.setdefault(stage, time.perf_counter())
+            stages[stage] = time.perf_counter()  # the last report of a stage is when it ended
 
         started = time.perf_counter()
         first = import_file(source="upr_info", data=data, label=label, progress=progress)
         first_seconds = time.perf_counter() - started
-        reading_seconds = stages["saving"] - started if "saving" in stages else None
+        reading_seconds = stages["reading"] - started
         rows = first.total
         assert first.created == rows, first
 
@@ -224,7 +224,7 @@ def main() -> None:
 
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     links = bare_sizes["recommendations_recommendation_recommending_states"] + bare_sizes["recommendations_recommendation_themes"]
-    reading = f" (of which reading and checking the file: {reading_seconds:.1f} s)" if reading_seconds else ""
+    reading = f" (of which reading and checking the file: {reading_seconds:.1f} s)"
     entry = f"""### {when}
 
 - Machine: {machine()}

@@ -30,7 +30,6 @@ class CountLine:
     value: str
     label: str
     count: int
-    extra: object = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def recommendation_counts() -> RecommendationCounts:
     by_kind = [CountLine(kind, label, kind_totals[kind]) for kind, label in Mechanism.Kind.choices if kind in kind_totals]
 
     mechanisms = Mechanism.objects.annotate(n=Count("recommendations")).filter(n__gt=0).order_by("kind", "code")
-    by_mechanism = [CountLine(m.code, str(m), m.n, extra=m) for m in mechanisms]
+    by_mechanism = [CountLine(m.code, m.name or m.code, m.n) for m in mechanisms]
 
     position_totals = dict(recommendations.values_list("position").annotate(n=Count("id")).order_by())
     by_position = [CountLine(value, label, position_totals.get(value, 0)) for value, label in Position.choices]
@@ -95,7 +94,7 @@ def _counts_by_axis() -> list[CountLine]:
         .order_by()
     )
     axes = NationalAxis.objects.filter(parent__isnull=True)
-    return [CountLine(axis.code, axis.name, totals.get(axis.id, 0), extra=axis) for axis in axes]
+    return [CountLine(axis.code, axis.name, totals.get(axis.id, 0)) for axis in axes]
 
 
 def recommendation_list(*, filters: dict) -> QuerySet[Recommendation]:

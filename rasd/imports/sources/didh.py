@@ -4,7 +4,8 @@ Files (UTF-8 CSV, the DIDH application's table exports): ``recommendations.csv``
 recommendation: French and Arabic text, codes, mechanism, treaty body or special-procedure mandate, recommending
 states, axes, sub-axes, responsible entities, status), ``axes.csv``, ``sous_axes.csv``,
 ``organismes_gov_entities.csv``, ``organes_treaty_bodies.csv``, ``visites_special_procedures.csv``,
-``pays_countries_fr_ar.csv``, and ``special_procedures_en.csv`` (codes and English names of the mandates).
+``pays_countries_fr_ar.csv``; and the English names Rasd adds: ``special_procedures_en.csv`` (codes and names
+of the mandates), ``organismes_en.csv`` and ``axes_en.csv``.
 """
 
 import io
@@ -38,6 +39,8 @@ COLUMNS = {
     "organes_treaty_bodies.csv": ["Id", "Label", "LabelAr", "Abv"],
     "visites_special_procedures.csv": ["Id", "Mandat", "MandatAr"],
     "special_procedures_en.csv": ["Id", "code", "name_en"],
+    "organismes_en.csv": ["Id", "short_name_en", "name_en"],
+    "axes_en.csv": ["Id", "kind", "name_en", "short_name_en"],
 }
 ENTITY_TYPES = {"PE": Institution.Type.GOVERNMENT, "PJ": Institution.Type.JUDICIAL, "IN": Institution.Type.INDEPENDENT}
 ENTITY_TYPES_BY_NAME = {"cndh": Institution.Type.NHRI, "parlement": Institution.Type.PARLIAMENT, "ongs": Institution.Type.CSO}
@@ -98,11 +101,14 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> DidhBat
     errors = ErrorCollector()
     result = DidhBatch(batch=Batch(source=Recommendation.Source.DIDH))
 
+    english_axes = {(v["kind"], v["Id"]): v for _, v in tables["axes_en.csv"].rows}
     axis_codes = {}
     for position, (row, values) in enumerate(tables["axes.csv"].rows, start=1):
         axis_codes[values["Id"]] = values["Id"]
+        english = english_axes.get(("axis", values["Id"]), {})
         result.axes.append(dict(code=values["Id"], parent=None, position=position, name_fr=values["Label"],
-                                name_ar=values["LabelAr"], short_name_fr=values["Abv"], short_name_ar=values["AbvAr"]))
+                                name_ar=values["LabelAr"], short_name_fr=values["Abv"], short_name_ar=values["AbvAr"],
+                                name_en=english.get("name_en", ""), short_name_en=english.get("short_name_en", "")))
     sub_axis_codes = {}
     per_axis: dict[str, int] = {}
     for row, values in tables["sous_axes.csv"].rows:
@@ -112,15 +118,19 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> DidhBat
         per_axis[values["IdAxe"]] = per_axis.get(values["IdAxe"], 0) + 1
         code = f"{values['IdAxe']}.{per_axis[values['IdAxe']]}"
         sub_axis_codes[values["Id"]] = code
-        result.axes.append(dict(code=code, parent=values["IdAxe"], position=int(values["Id"]),
-                                name_fr=values["Label"], name_ar=values["LabelAr"]))
+        english = english_axes.get(("sub_axis", values["Id"]), {})
+        result.axes.append(dict(code=code, parent=values["IdAxe"], position=int(values["Id"]), name_fr=values["Label"],
+                                name_ar=values["LabelAr"], name_en=english.get("name_en", "")))
 
+    english_entities = {v["Id"]: v for _, v in tables["organismes_en.csv"].rows}
     entity_codes = {}
     for row, values in tables["organismes_gov_entities.csv"].rows:
         code = slugify(values["Label"])[:60] or f"entity-{values['Id']}"
         entity_codes[values["Id"]] = code
         kind = ENTITY_TYPES_BY_NAME.get(code) or ENTITY_TYPES.get(values["Type"], Institution.Type.OTHER)
-        result.institutions.append(dict(code=code, type=kind, name_fr=values["Label"], name_ar=values["LabelAr"]))
+        english = english_entities.get(values["Id"], {})
+        result.institutions.append(dict(code=code, type=kind, name_fr=values["Label"], name_ar=values["LabelAr"],
+                                        name_en=english.get("name_en", ""), short_name_en=english.get("short_name_en", "")))
 
     batch = result.batch
     for row, values in tables["organes_treaty_bodies.csv"].rows:
