@@ -16,6 +16,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from rasd.core.history import history_record  # noqa: E402
 from rasd.institutions.models import Institution  # noqa: E402
 from rasd.mechanisms.models import Document, Mechanism, Review  # noqa: E402
 from rasd.recommendations.models import NationalAxis, Recommendation  # noqa: E402
@@ -113,6 +114,10 @@ def torture():
     )
     first.recommending_states.set([france])
     first.national_axes.set([sub_axis])
+    history_record(
+        instance=first, action="updated", source="UHRI export 2025-03-14",
+        changes={"implementation_status": ("not_started", "in_progress"), "text_ar": ("", first.text_ar)},
+    )
     Recommendation.objects.create(
         state=morocco, mechanism=cat, paragraph="19", year=2023, original_language="fr",
         implementation_status="not_started",
@@ -225,6 +230,14 @@ def test_pages_fit_a_phone_and_leave_screenshots(browser, live_server, alice, to
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{name} in {language} is {overflow}px wider than a {viewport['width']}px screen"
             page.screenshot(path=str(folder / f"{name}-{language}-{width_name}.png"), full_page=True)
+        if viewport is PHONE:
+            # On a phone the menu folds behind the toggler; opened, it must show the user's role and logout.
+            page.click(".navbar-toggler")
+            page.wait_for_selector("#rasd-nav.show")
+            page.click(".rasd-user-toggle")
+            page.wait_for_selector(".rasd-user-menu.show")
+            assert page.is_visible(".rasd-user-menu button[type=submit]")
+            page.screenshot(path=str(folder / f"menu-{language}-phone.png"))
         context.close()
 
 

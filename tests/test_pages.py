@@ -353,7 +353,7 @@ def test_detail_shows_the_change_history_with_each_field_before_and_after(client
     history = body[body.index("Change history"):]
     assert "by Alice" in history
     assert "UHRI import 2025-03" in history
-    assert re.search(r"position</th>\s*<td[^>]*>Pending</td>\s*<td[^>]*>Supported</td>", history)
+    assert re.search(r"position</th>\s*<td[^>]*><bdi>Pending</bdi></td>\s*<td[^>]*><bdi>Supported</bdi></td>", history)
 
 
 def test_detail_of_a_missing_recommendation_is_not_found(client, alice):
@@ -388,6 +388,11 @@ def test_admin_lists_every_reference_and_domain_model(admin_client, catalogue, m
 def test_admin_opens_the_recommendation_form(admin_client, catalogue):
     response = admin_client.get(reverse("admin:recommendations_recommendation_change", args=[catalogue["torture"].pk]))
     assert response.status_code == 200
+
+
+def test_admin_sets_a_users_role_and_institution(admin_client):
+    body = admin_client.get(reverse("admin:accounts_user_add")).content.decode()
+    assert 'name="role"' in body and 'name="institution"' in body
 
 
 def test_history_entries_cannot_be_edited_in_the_admin(admin_client, catalogue, alice):

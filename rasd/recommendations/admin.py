@@ -59,7 +59,9 @@ class AssignmentInline(admin.TabularInline):
 @admin.register(Recommendation)
 class RecommendationAdmin(admin.ModelAdmin):
     list_display = ("__str__", "mechanism", "year", "original_language", "position", "implementation_status", "source")
-    list_filter = ("mechanism__kind", "mechanism", "position", "implementation_status", "original_language", "source", "year")
+    list_filter = (
+        "mechanism__kind", "mechanism", "position", "implementation_status", "original_language", "source", "year",
+    )
     search_fields = ("code", "paragraph", "source_key", "text_ar", "text_fr", "text_en")
     list_select_related = ("mechanism",)
     autocomplete_fields = (
@@ -72,7 +74,10 @@ class RecommendationAdmin(admin.ModelAdmin):
         (None, {"fields": ("state", "mechanism", "review", "document", "kind", "paragraph", "code", "date", "year")}),
         (_("Texts"), {"fields": ("original_language", "text_ar", "text_fr", "text_en")}),
         (_("Position and follow-up"), {"fields": ("position", "action_category", "implementation_status")}),
-        (_("Classification"), {"fields": ("recommending_states", "themes", "affected_persons", "sdg_targets", "national_axes")}),
+        (
+            _("Classification"),
+            {"fields": ("recommending_states", "themes", "affected_persons", "sdg_targets", "national_axes")},
+        ),
         (_("Source"), {"fields": ("source", "source_key", "created_at", "updated_at")}),
     )
 
@@ -88,11 +93,12 @@ class RecommendationAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         obj = form.instance
+        record = {"instance": obj, "actor": request.user, "source": "admin"}
         if not change:
-            history_record(instance=obj, action=HistoryEntry.Action.CREATED, changes={}, actor=request.user, source="admin")
+            history_record(action=HistoryEntry.Action.CREATED, changes={}, **record)
         elif form.changed_data:
             changes = {name: (form._rasd_before[name], _value(obj, name)) for name in form.changed_data}
-            history_record(instance=obj, action=HistoryEntry.Action.UPDATED, changes=changes, actor=request.user, source="admin")
+            history_record(action=HistoryEntry.Action.UPDATED, changes=changes, **record)
 
 
 def _value(obj: Recommendation, name: str):

@@ -20,9 +20,6 @@ from rasd.recommendations.models import ImplementationStatus, NationalAxis, Posi
 # The value of the `position` filter that selects recommendations whose position is not recorded.
 POSITION_NONE = "none"
 
-FILTER_NAMES = ("mechanism", "kind", "position", "status", "axis", "state", "lang", "q")
-
-
 @dataclass(frozen=True)
 class CountLine:
     """One line of a count table: the filter value that reproduces it, its label, the number."""
@@ -60,10 +57,12 @@ def recommendation_counts() -> RecommendationCounts:
     by_language = [CountLine(code, Language(code).label, language_totals[code]) for code in LANGUAGE_CODES]
 
     kind_totals = dict(recommendations.values_list("mechanism__kind").annotate(n=Count("id")).order_by())
-    by_kind = [CountLine(kind, label, kind_totals[kind]) for kind, label in Mechanism.Kind.choices if kind in kind_totals]
+    by_kind = [
+        CountLine(kind, label, kind_totals[kind]) for kind, label in Mechanism.Kind.choices if kind in kind_totals
+    ]
 
     mechanisms = Mechanism.objects.annotate(n=Count("recommendations")).filter(n__gt=0).order_by("kind", "code")
-    by_mechanism = [CountLine(m.code, m.name or m.code, m.n) for m in mechanisms]
+    by_mechanism = [CountLine(m.code, mechanism_label(m), m.n) for m in mechanisms]
 
     position_totals = dict(recommendations.values_list("position").annotate(n=Count("id")).order_by())
     by_position = [CountLine(value, label, position_totals.get(value, 0)) for value, label in Position.choices]
@@ -83,6 +82,14 @@ def recommendation_counts() -> RecommendationCounts:
     )
 
 
+def mechanism_label(mechanism: Mechanism) -> str:
+    # Treaty bodies and the UPR are known by their acronym (CAT, UPR); special procedures' codes are
+    # English descriptions ("SR on torture"), so their name in the active language says it better.
+    if mechanism.kind == Mechanism.Kind.SPECIAL_PROCEDURE or not mechanism.name or mechanism.name == mechanism.code:
+        return mechanism.name or mechanism.code
+    return f"{mechanism.code} · {mechanism.name}"
+
+
 def _counts_by_axis() -> list[CountLine]:
     # One query: each link counts for its top-level axis (the sub-axis's parent, or the axis itself);
     # distinct because a recommendation linked to two sub-axes of one axis is one recommendation.
@@ -98,7 +105,8 @@ def _counts_by_axis() -> list[CountLine]:
 
 
 def recommendation_list(*, filters: dict) -> QuerySet[Recommendation]:
-    """Recommendations matching ``filters`` (keys of ``FILTER_NAMES``; empty values are ignored).
+    """Recommendations matching ``filters``: mechanism, kind, position, status, axis, state, lang, q
+    (absent or empty keys are ignored).
 
     ``axis`` includes the axis's sub-axes, ``position="none"`` selects a position not recorded,
     ``lang`` keeps recommendations that have a text in that language, ``q`` is a plain

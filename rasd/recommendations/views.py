@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rasd.core.models import Language
 from rasd.mechanisms.models import Mechanism
 from rasd.recommendations import selectors
-from rasd.recommendations.models import ImplementationStatus, NationalAxis, Position
+from rasd.recommendations.models import ImplementationStatus, NationalAxis, Position, Recommendation
 from rasd.states.models import State
 
 PAGE_SIZE = 25
@@ -29,21 +29,21 @@ class RecommendationFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         every = [("", _("All"))]
-        self.fields["mechanism"].choices = every + [(m.code, str(m)) for m in Mechanism.objects.all()]
+        mechanisms = Mechanism.objects.all()
+        self.fields["mechanism"].choices = every + [(m.code, selectors.mechanism_label(m)) for m in mechanisms]
         self.fields["kind"].choices = every + list(Mechanism.Kind.choices)
-        self.fields["position"].choices = every + list(Position.choices) + [(selectors.POSITION_NONE, _("Not recorded"))]
+        not_recorded = (selectors.POSITION_NONE, _("Not recorded"))
+        self.fields["position"].choices = every + list(Position.choices) + [not_recorded]
         self.fields["status"].choices = every + list(ImplementationStatus.choices)
         # Sub-axes follow their axis, marked with a dash, so one select shows the two levels.
-        axes = NationalAxis.objects.select_related("parent").order_by("position", "code")
-        tops = [a for a in axes if a.parent_id is None]
-        self.fields["axis"].choices = every + [
-            choice
-            for top in tops
-            for choice in [(top.code, f"{top.code} · {top.name}")]
-            + [(a.code, f"— {a.code} · {a.name}") for a in axes if a.parent_id == top.id]
-        ]
+        axes = list(NationalAxis.objects.order_by("position", "code"))
+        axis_choices = list(every)
+        for top in (axis for axis in axes if axis.parent_id is None):
+            axis_choices.append((top.code, f"{top.code} · {top.name}"))
+            axis_choices += [(a.code, f"— {a.code} · {a.name}") for a in axes if a.parent_id == top.id]
+        self.fields["axis"].choices = axis_choices
         # Only states that have been reviewed: a select of 200 states would hide the few that matter.
-        reviewed = State.objects.filter(recommendations__isnull=False).distinct()
+        reviewed = State.objects.filter(pk__in=Recommendation.objects.values("state_id"))
         self.fields["state"].choices = every + [(s.iso3, s.name) for s in reviewed]
         self.fields["lang"].choices = every + list(Language.choices)
         for name, field in self.fields.items():
