@@ -90,7 +90,7 @@ class NationalAxis(TrilingualName):
     short_name_ar = models.CharField(_("short name (Arabic)"), max_length=200, blank=True)
     short_name_fr = models.CharField(_("short name (French)"), max_length=200, blank=True)
     short_name_en = models.CharField(_("short name (English)"), max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     class Meta:
         verbose_name = _("national axis")

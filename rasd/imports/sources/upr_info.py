@@ -62,7 +62,7 @@ def _integer(value) -> int | None:
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
     text = _text(value)
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() else None  # isdigit() would let "²" through to int()
 
 
 def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
@@ -95,7 +95,7 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
     batch.mechanisms[MECHANISM] = NamedSpec(code=MECHANISM, kind=Mechanism.Kind.UPR, name_en="Universal Periodic Review")
     errors = ErrorCollector()
     first_row_of_key: dict[str, int] = {}
-    reviews: dict[tuple, ReviewKey] = {}  # one ReviewKey object per review, shared by its records
+    reviews: dict[tuple[str, int], ReviewKey] = {}  # (state, session) → the key its records share
     total = len(table.rows)
 
     for done, (row, values) in enumerate(table.rows, start=1):
@@ -104,11 +104,15 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
         source_file, row_in_file = (_text(values.get("source_file")), _text(values.get("row_in_file")))
         source_key = f"{source_file}:{row_in_file}" if source_file and row_in_file else f"row:{row}"
         if len(source_key) > 200:
-            errors.add(row, "source_file", source_file, _("The file name is too long to identify the row (200 characters at most)."))
+            errors.add(
+                row, "source_file", source_file,
+                _("The file name is too long to identify the row (200 characters at most)."),
+            )
         elif source_key in first_row_of_key:
             errors.add(
                 row, "row_in_file", source_key,
-                _("This row has the same source file and row number as row %(row)s.") % {"row": first_row_of_key[source_key]},
+                _("This row has the same source file and row number as row %(row)s.")
+                % {"row": first_row_of_key[source_key]},
             )
         else:
             first_row_of_key[source_key] = row
@@ -123,7 +127,9 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
             errors.add(row, "Response", response, _("Expected one of: %(values)s.") % {"values": allowed_responses})
         kind = _text(values.get("kind")) if has_kind else ""
         if not kind:
-            kind = Recommendation.Kind.VOLUNTARY_PLEDGE if response == VOLUNTARY_PLEDGE else Recommendation.Kind.RECOMMENDATION
+            kind = Recommendation.Kind.RECOMMENDATION
+            if response == VOLUNTARY_PLEDGE:
+                kind = Recommendation.Kind.VOLUNTARY_PLEDGE
         elif kind not in KINDS:
             errors.add(row, "kind", kind, _("Expected one of: %(values)s.") % {"values": allowed_kinds})
         elif (kind == Recommendation.Kind.VOLUNTARY_PLEDGE) != (response == VOLUNTARY_PLEDGE) and response in RESPONSES:
@@ -145,7 +151,9 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
 
         session = _integer(values["Session"])
         if session is None or session < 1:
-            errors.add(row, "Session", values["Session"], _("Expected the number of a UPR Working Group session (1, 2, …)."))
+            errors.add(
+                row, "Session", values["Session"], _("Expected the number of a UPR Working Group session (1, 2, …).")
+            )
             session = None
         year = SESSION_YEARS.get(session) if session else None
 
@@ -156,7 +164,8 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
             if from_state is None:
                 errors.add(
                     row, "From", from_name,
-                    _("Unknown state.") if from_name else _("The recommending state is empty; write “(Unknown)” if it is not known."),
+                    _("Unknown state.") if from_name
+                    else _("The recommending state is empty; write “(Unknown)” if it is not known."),
                 )
             else:
                 recommending_states.add(from_state)
@@ -175,10 +184,11 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
             break
         if errors.errors:
             continue  # once the file is refused, records are not needed: only keep checking
-        review_fields = (state, session_cycle(session), session, year)
-        review = reviews.get(review_fields)
+        review = reviews.get((state, session))
         if review is None:
-            review = reviews[review_fields] = ReviewKey(MECHANISM, *review_fields)
+            review = reviews[state, session] = ReviewKey(
+                mechanism=MECHANISM, state=state, cycle=session_cycle(session), session=session, year=year
+            )
         batch.records.append(RecommendationRecord(
             row=row, source_key=source_key, state=state, mechanism=MECHANISM, review=review,
             values=dict(

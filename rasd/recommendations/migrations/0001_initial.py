@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('short_name_ar', models.CharField(blank=True, max_length=200, verbose_name='short name (Arabic)')),
                 ('short_name_fr', models.CharField(blank=True, max_length=200, verbose_name='short name (French)')),
                 ('short_name_en', models.CharField(blank=True, max_length=200, verbose_name='short name (English)')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='display order')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='recommendations.nationalaxis', verbose_name='axis')),
             ],
             options={
