@@ -250,3 +250,36 @@ def test_login_page_screenshot_for_an_anonymous_visitor(browser, live_server):
     page.goto(f"{live_server.url}/")
     page.screenshot(path=str(screenshot_dir() / "home-ar-anonymous.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def demo_set():
+    """The real Moroccan demo recommendations (the transactional browser tests start from an empty database)."""
+    from rasd.core.reference import reference_data_load
+    from rasd.imports.services import import_file
+    from tests.conftest import DEMO_DIR
+
+    reference_data_load()
+    import_file(source="didh", data=DEMO_DIR)
+    return Recommendation.objects.filter(source="didh")
+
+
+@pytest.mark.parametrize("language", ["ar", "fr", "en"])
+def test_the_moroccan_demo_set_and_the_import_pages_in_each_language(browser, live_server, alice, demo_set, language):
+    folder = screenshot_dir()
+    with_arabic = demo_set.filter(mechanism__code="CAT").exclude(text_ar="").first()
+    context = browser.new_context(locale=language, viewport=DESKTOP)
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/")
+    assert "742" in page.inner_text("main")
+    page.screenshot(path=str(folder / f"demo-home-{language}.png"), full_page=True)
+    page.goto(f"{live_server.url}/recommendations/?mechanism=UPR")
+    page.screenshot(path=str(folder / f"demo-list-{language}.png"), full_page=True)
+    page.goto(f"{live_server.url}/recommendations/{with_arabic.pk}/")
+    assert page.locator("section[lang=ar]").count() == 1 and page.locator("section[lang=fr]").count() == 1
+    page.screenshot(path=str(folder / f"demo-detail-{language}.png"), full_page=True)
+    page.goto(f"{live_server.url}/imports/new/")
+    assert direction_and_language(page) == ("rtl" if language == "ar" else "ltr", language)
+    page.screenshot(path=str(folder / f"import-new-{language}.png"), full_page=True)
+    context.close()
