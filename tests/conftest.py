@@ -20,8 +20,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         import_file(source="didh", data=DEMO_DIR)
 
 
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a page rendered in Arabic by one test must not change the next one's messages."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def table_counts() -> dict[str, int]:
     """Rows in every table of the project, to prove that a refused import changed nothing."""
     from django.apps import apps
 
-    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+    return {model._meta.label: model.objects.count() for model in apps.get_models(include_auto_created=True)}

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from rasd.core.history import history_for
 from rasd.core.models import HistoryEntry
@@ -18,6 +19,13 @@ from rasd.recommendations.models import Recommendation
 from tests.conftest import UPR_INFO_FILE, table_counts
 
 UNKNOWN = {"(Unknown)", "&#40;Unknown&#41;"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English, whatever language an earlier test (a page in Arabic) left active."""
+    with translation.override("en"):
+        yield
 
 
 @functools.cache

@@ -119,15 +119,23 @@ def _ensure_mechanisms(specs: dict[str, NamedSpec]) -> dict[str, int]:
 
 
 def _ensure_reviews(keys: set[ReviewKey], mechanism_ids: dict[str, int], state_ids: dict[str, int]) -> dict[ReviewKey, int]:
-    ids = {}
-    for key in keys:
-        lookup = dict(
-            mechanism_id=mechanism_ids[key.mechanism], state_id=state_ids[key.state],
-            cycle=key.cycle, session=key.session, year=key.year,
-        )
-        review = Review.objects.filter(**lookup).first() or Review.objects.create(**lookup)
-        ids[key] = review.pk
-    return ids
+    """Ids of the reviews with these keys, creating the missing ones (two queries, whatever the count)."""
+    if not keys:
+        return {}
+
+    def key_of(review: Review) -> tuple:
+        return (review.mechanism_id, review.state_id, review.cycle, review.session, review.year)
+
+    wanted = {key: (mechanism_ids[key.mechanism], state_ids[key.state], key.cycle, key.session, key.year) for key in keys}
+    existing = {}
+    for review in Review.objects.filter(mechanism_id__in={w[0] for w in wanted.values()}).order_by("pk"):
+        existing.setdefault(key_of(review), review.pk)
+    missing = {w for w in wanted.values() if w not in existing}
+    created = Review.objects.bulk_create(
+        Review(mechanism_id=m, state_id=s, cycle=c, session=n, year=y) for m, s, c, n, y in sorted(missing, key=str)
+    )
+    existing.update({key_of(review): review.pk for review in created})
+    return {key: existing[w] for key, w in wanted.items()}
 
 
 def _ensure_documents(specs: dict[str, DocumentSpec], review_ids: dict[ReviewKey, int]) -> dict[str, int]:
@@ -220,7 +228,7 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
     changed_assignments: list[Assignment] = []
     wanted_links_of = {}
 
-    for done, record in enumerate(records, start=1):
+    for record in records:
         fk_values = {
             "state_id": state_ids[record.state],
             "mechanism_id": mechanism_ids[record.mechanism],
@@ -279,10 +287,13 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
                 result.updated += 1
             else:
                 result.unchanged += 1
-        if progress and done % 500 == 0:
-            progress(done, len(records))
 
-    created = Recommendation.objects.bulk_create([rec for _, rec in to_create], batch_size=500)
+    # Inserted in chunks so that the progress bar moves while the slowest part runs.
+    created = []
+    for start in range(0, len(to_create), 1000):
+        created += Recommendation.objects.bulk_create([rec for _, rec in to_create[start : start + 1000]], batch_size=500)
+        if progress:
+            progress(result.updated + result.unchanged + len(created), len(records))
     for recommendation in created:
         wanted, wanted_assignments = wanted_links_of[id(recommendation)]
         for name, targets in wanted.items():

@@ -27,8 +27,6 @@ VOLUNTARY_PLEDGE = "Voluntary Pledge"
 RESPONSES = {"Accepted": Position.SUPPORTED.value, "Noted": Position.NOTED.value, VOLUNTARY_PLEDGE: ""}
 # UPR Info writes an unattributed recommendation's From as "(Unknown)", sometimes HTML-escaped.
 UNKNOWN_STATE = {"(Unknown)", "&#40;Unknown&#41;"}
-# UPR Info spellings the reference aliases (data/reference/state_aliases.csv) do not know yet.
-EXTRA_STATE_NAMES = {"Micronesia": "FSM"}
 
 # Year of each session of the UPR Working Group (OHCHR session calendar). Session 36 was postponed from May to
 # November 2020. A later session gets no year until it is added here.
@@ -75,10 +73,6 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
     has_kind = "kind" in table.columns
 
     known_names = state_name_index()
-    states_known = set(known_names.values())
-    for spelling, iso3 in EXTRA_STATE_NAMES.items():
-        if iso3 in states_known:
-            known_names.setdefault(state_name_key(spelling), iso3)
     # A file names the same ~200 states thousands of times: normalise each spelling once.
     iso3_of: dict[str, str | None] = {}
 
@@ -167,7 +161,8 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
                     _("Unknown state.") if from_name
                     else _("The recommending state is empty; write “(Unknown)” if it is not known."),
                 )
-            else:
+            elif not (is_pledge and from_state == state):
+                # A pledge is the reviewed state's own promise: it is not a recommendation the state made.
                 recommending_states.add(from_state)
 
         themes = set()
