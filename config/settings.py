@@ -153,9 +153,6 @@ RASD_IMPORT_MAX_BYTES = envint("RASD_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# The state whose recommendations this installation follows (ISO 3166 alpha-3).
-RASD_STATE = envstr("RASD_STATE", "MAR")
-
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -29,6 +29,12 @@ def english_by_default():
         yield
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a temporary folder, not to the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def table_counts() -> dict[str, int]:
     """Rows in every table of the project, to prove that a refused import changed nothing."""
     from django.apps import apps

@@ -79,11 +79,6 @@ def test_heading_and_paragraph_number_are_taken_off_the_text(text, paragraph, re
     assert uhri._paragraph(text) == (paragraph, rest)
 
 
-@pytest.mark.parametrize("session, cycle", [(1, 1), (12, 1), (13, 2), (26, 2), (27, 3), (40, 3), (41, 4), (54, 4), (55, 5)])
-def test_upr_session_gives_its_cycle(session, cycle):
-    assert uhri.upr_cycle(session) == cycle
-
-
 @pytest.mark.parametrize("cell, date", [
     (45000, datetime.date(2023, 3, 15)),
     (45000.75, datetime.date(2023, 3, 15)),

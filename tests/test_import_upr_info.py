@@ -14,7 +14,7 @@ from rasd.core.history import history_for
 from rasd.core.models import HistoryEntry
 from rasd.imports.errors import MAX_REPORTED_ERRORS, ImportRejected
 from rasd.imports.services import import_file
-from rasd.imports.sources import upr_info
+from rasd.mechanisms.upr import SESSION_YEARS, session_cycle
 from rasd.recommendations.models import Recommendation
 from tests.conftest import UPR_INFO_FILE, table_counts
 
@@ -265,8 +265,8 @@ def test_uprinfo_spellings_of_state_names_are_recognised(tmp_path):
 
 
 def test_sessions_belong_to_their_cycle_and_year():
-    assert [upr_info.session_cycle(s) for s in (1, 12, 13, 26, 27, 40, 41, 54, 55)] == [1, 1, 2, 2, 3, 3, 4, 4, None]
-    assert [upr_info.SESSION_YEARS.get(s) for s in (1, 3, 4, 12, 13, 20, 27, 41, 99)] == [
+    assert [session_cycle(s) for s in (1, 12, 13, 26, 27, 40, 41, 54, 55)] == [1, 1, 2, 2, 3, 3, 4, 4, 5]
+    assert [SESSION_YEARS.get(s) for s in (1, 3, 4, 12, 13, 20, 27, 41, 99)] == [
         2008, 2008, 2009, 2011, 2012, 2014, 2017, 2022, None,
     ]
 

@@ -46,6 +46,34 @@ class TrilingualName(models.Model):
         return self.name
 
 
+class TrilingualShortName(models.Model):
+    """A short form of the name (an acronym, a sector) in the three languages; ``short_name`` falls back to ``name``."""
+
+    short_name_ar = models.CharField(_("short name (Arabic)"), max_length=200, blank=True)
+    short_name_fr = models.CharField(_("short name (French)"), max_length=200, blank=True)
+    short_name_en = models.CharField(_("short name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def short_name(self) -> str:
+        return in_language(self, "short_name") or self.name
+
+
+class TrilingualTitle(models.Model):
+    title_ar = models.TextField(_("title (Arabic)"))
+    title_fr = models.TextField(_("title (French)"))
+    title_en = models.TextField(_("title (English)"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def title(self) -> str:
+        return in_language(self, "title")
+
+
 class HistoryEntry(models.Model):
     """One change to one record: who, when, through what, and each changed field's before → after."""
 

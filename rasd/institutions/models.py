@@ -1,10 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rasd.core.models import TrilingualName, in_language
+from rasd.core.models import TrilingualName, TrilingualShortName
 
 
-class Institution(TrilingualName):
+class Institution(TrilingualShortName, TrilingualName):
     """A body that implements, coordinates, supports or observes the follow-up of recommendations."""
 
     class Type(models.TextChoices):
@@ -20,16 +20,9 @@ class Institution(TrilingualName):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.GOVERNMENT)
-    short_name_ar = models.CharField(_("short name (Arabic)"), max_length=100, blank=True)
-    short_name_fr = models.CharField(_("short name (French)"), max_length=100, blank=True)
-    short_name_en = models.CharField(_("short name (English)"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
         ordering = ["code"]
-
-    @property
-    def short_name(self) -> str:
-        return in_language(self, "short_name") or self.name

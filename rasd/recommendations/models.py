@@ -1,7 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rasd.core.models import Language, TrilingualName, active_language, in_language
+from rasd.core.models import (
+    Language,
+    TrilingualName,
+    TrilingualShortName,
+    TrilingualTitle,
+    active_language,
+    in_language,
+)
 
 
 class Theme(TrilingualName):
@@ -33,14 +40,11 @@ class AffectedPerson(TrilingualName):
         ordering = ["name_en"]
 
 
-class SdgGoal(models.Model):
+class SdgGoal(TrilingualTitle):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     short_ar = models.CharField(_("short title (Arabic)"), max_length=200)
     short_fr = models.CharField(_("short title (French)"), max_length=200)
     short_en = models.CharField(_("short title (English)"), max_length=200)
-    title_ar = models.TextField(_("title (Arabic)"))
-    title_fr = models.TextField(_("title (French)"))
-    title_en = models.TextField(_("title (English)"))
 
     class Meta:
         verbose_name = _("SDG goal")
@@ -51,55 +55,37 @@ class SdgGoal(models.Model):
     def short(self) -> str:
         return in_language(self, "short")
 
-    @property
-    def title(self) -> str:
-        return in_language(self, "title")
-
     def __str__(self) -> str:
         return f"{self.number}. {self.short}"
 
 
-class SdgTarget(models.Model):
+class SdgTarget(TrilingualTitle):
     goal = models.ForeignKey(SdgGoal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="targets")
     code = models.CharField(_("code"), max_length=10, unique=True, help_text=_("e.g. 16.3 or 5.a"))
     position = models.PositiveSmallIntegerField(default=0, help_text="sort order within the goal")
-    title_ar = models.TextField(_("title (Arabic)"))
-    title_fr = models.TextField(_("title (French)"))
-    title_en = models.TextField(_("title (English)"))
 
     class Meta:
         verbose_name = _("SDG target")
         verbose_name_plural = _("SDG targets")
         ordering = ["goal__number", "position"]
 
-    @property
-    def title(self) -> str:
-        return in_language(self, "title")
-
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
 
-class NationalAxis(TrilingualName):
+class NationalAxis(TrilingualShortName, TrilingualName):
     """An axis of the national classification, or a sub-axis when it has a parent (Morocco: 9 axes, 36 sub-axes)."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("axis"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    short_name_ar = models.CharField(_("short name (Arabic)"), max_length=200, blank=True)
-    short_name_fr = models.CharField(_("short name (French)"), max_length=200, blank=True)
-    short_name_en = models.CharField(_("short name (English)"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     class Meta:
         verbose_name = _("national axis")
         verbose_name_plural = _("national axes")
         ordering = ["position", "code"]
-
-    @property
-    def short_name(self) -> str:
-        return in_language(self, "short_name") or self.name
 
 
 class Position(models.TextChoices):

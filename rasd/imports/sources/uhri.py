@@ -23,6 +23,7 @@ from rasd.imports.errors import ErrorCollector
 from rasd.imports.records import Batch, DocumentSpec, NamedSpec, RecommendationRecord, ReviewKey, batch_write
 from rasd.imports.tabular import read_table
 from rasd.mechanisms.models import Mechanism
+from rasd.mechanisms.upr import session_cycle
 from rasd.recommendations.models import Position, Recommendation, SdgGoal, SdgTarget, Theme
 from rasd.states.selectors import state_name_index, state_name_key
 
@@ -116,11 +117,6 @@ def _date(cell) -> datetime.date | None:
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise ValueError(cell)
     return value
-
-
-def upr_cycle(session: int) -> int:
-    """The UPR cycle of a Working Group session: 12 sessions in the first cycle, 14 in each one since."""
-    return 1 if session <= 12 else 2 + (session - 13) // 14
 
 
 def _paragraph(text: str) -> tuple[str, str]:
@@ -235,7 +231,7 @@ def parse(path_or_bytes: Path | str | bytes, *, name: str = "", progress=None) -
             position = ""
 
         if body == "UPR":
-            review = ReviewKey(mechanism=body, state=iso3 or "", cycle=upr_cycle(session) if session else None,
+            review = ReviewKey(mechanism=body, state=iso3 or "", cycle=session_cycle(session) if session else None,
                                session=session, year=year)
         else:
             review = ReviewKey(mechanism=body, state=iso3 or "", year=year)

@@ -17,6 +17,7 @@ from rasd.imports.errors import ErrorCollector
 from rasd.imports.records import Batch, NamedSpec, RecommendationRecord, ReviewKey, batch_write
 from rasd.imports.tabular import read_table
 from rasd.mechanisms.models import Mechanism
+from rasd.mechanisms.upr import SESSION_YEARS, session_cycle
 from rasd.recommendations.models import ImplementationStatus, Position, Recommendation, Theme
 from rasd.states.selectors import state_name_index, state_name_key
 
@@ -28,23 +29,7 @@ RESPONSES = {"Accepted": Position.SUPPORTED.value, "Noted": Position.NOTED.value
 # UPR Info writes an unattributed recommendation's From as "(Unknown)", sometimes HTML-escaped.
 UNKNOWN_STATE = {"(Unknown)", "&#40;Unknown&#41;"}
 
-# Year of each session of the UPR Working Group (OHCHR session calendar). Session 36 was postponed from May to
-# November 2020. A later session gets no year until it is added here.
-SESSION_YEARS = {
-    **dict.fromkeys(range(1, 4), 2008), **dict.fromkeys(range(4, 7), 2009), **dict.fromkeys(range(7, 10), 2010),
-    **dict.fromkeys(range(10, 13), 2011), **dict.fromkeys(range(13, 15), 2012), **dict.fromkeys(range(15, 18), 2013),
-    **dict.fromkeys(range(18, 21), 2014), **dict.fromkeys(range(21, 24), 2015), **dict.fromkeys(range(24, 27), 2016),
-    **dict.fromkeys(range(27, 29), 2017), **dict.fromkeys(range(29, 32), 2018), **dict.fromkeys(range(32, 35), 2019),
-    **dict.fromkeys(range(35, 37), 2020), **dict.fromkeys(range(37, 40), 2021), **dict.fromkeys(range(40, 42), 2022),
-    **dict.fromkeys(range(42, 45), 2023), **dict.fromkeys(range(45, 48), 2024), **dict.fromkeys(range(48, 50), 2025),
-}
-# Last session of each UPR cycle: the first cycle had 12 sessions, the later ones 14.
-CYCLE_ENDS = {1: 12, 2: 26, 3: 40, 4: 54}
 PROGRESS_EVERY = 1000
-
-
-def session_cycle(session: int) -> int | None:
-    return next((cycle for cycle, last in CYCLE_ENDS.items() if session <= last), None)
 
 
 def _text(value) -> str:
@@ -69,7 +54,6 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
     Raises ``ImportRejected`` naming every wrong row (up to the report's limit) if any row is wrong.
     """
     table = read_table(path, name=name, required=REQUIRED)
-    has_key_columns = "source_file" in table.columns and "row_in_file" in table.columns
     has_kind = "kind" in table.columns
 
     known_names = state_name_index()
