@@ -89,21 +89,42 @@ def bare_rows(batch, database: Path, label: str) -> dict[str, tuple[str, list[tu
     value_fields = list(batch.records[0].values)
     recommendations, states, themes, history = [], [], [], []
     for pk, record in enumerate(batch.records, start=1):
-        recommendations.append((
-            pk, state_ids[record.state], mechanism_ids[record.mechanism], review_ids[record.review], None,
-            *(record.values[f] for f in value_fields), batch.source, record.source_key, now, now,
-        ))
+        recommendations.append(
+            (
+                pk,
+                state_ids[record.state],
+                mechanism_ids[record.mechanism],
+                review_ids[record.review],
+                None,
+                *(record.values[f] for f in value_fields),
+                batch.source,
+                record.source_key,
+                now,
+                now,
+            )
+        )
         states.extend((pk, state_ids[iso3]) for iso3 in record.recommending_states)
         themes.extend((pk, theme_ids[key]) for key in record.themes)
         history.append((content_type_id, str(pk), HistoryEntry.Action.CREATED.value, "{}", None, label, now))
-    rec_columns = ["id", "state_id", "mechanism_id", "review_id", "document_id", *value_fields, "source", "source_key",
-                   "created_at", "updated_at"]
+    rec_columns = [
+        "id",
+        "state_id",
+        "mechanism_id",
+        "review_id",
+        "document_id",
+        *value_fields,
+        "source",
+        "source_key",
+        "created_at",
+        "updated_at",
+    ]
     assert len(rec_columns) == len(Recommendation._meta.local_concrete_fields)
     return {
         "reviews": (statement(Review, ["id", "mechanism_id", "state_id", "cycle", "session", "year"]), reviews),
         "recommendations": (statement(Recommendation, rec_columns), recommendations),
         "recommending_states": (
-            statement(Recommendation.recommending_states.through, ["recommendation_id", "state_id"]), states
+            statement(Recommendation.recommending_states.through, ["recommendation_id", "state_id"]),
+            states,
         ),
         "themes": (statement(Recommendation.themes.through, ["recommendation_id", "theme_id"]), themes),
         "history": (
@@ -128,8 +149,13 @@ def bare_insert(database: Path, statements: dict) -> float:
 
 
 def table_sizes(database: Path) -> dict[str, int]:
-    tables = ["mechanisms_review", "recommendations_recommendation", "recommendations_recommendation_recommending_states",
-              "recommendations_recommendation_themes", "core_historyentry"]
+    tables = [
+        "mechanisms_review",
+        "recommendations_recommendation",
+        "recommendations_recommendation_recommending_states",
+        "recommendations_recommendation_themes",
+        "core_historyentry",
+    ]
     db = sqlite3.connect(database)
     sizes = {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
     db.close()
@@ -140,7 +166,8 @@ def machine() -> str:
     cpu = platform.processor()
     try:
         cpu = next(
-            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         )
     except (OSError, StopIteration):
@@ -148,7 +175,11 @@ def machine() -> str:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     ram = "? GiB"
     try:
-        kib = next(int(l.split()[1]) for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal"))
+        kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
         ram = f"{kib / 1024 / 1024:.1f} GiB"
     except (OSError, StopIteration):
         pass
@@ -223,7 +254,10 @@ def main() -> None:
         assert imported_sizes == bare_sizes, (imported_sizes, bare_sizes)
 
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    links = bare_sizes["recommendations_recommendation_recommending_states"] + bare_sizes["recommendations_recommendation_themes"]
+    links = (
+        bare_sizes["recommendations_recommendation_recommending_states"]
+        + bare_sizes["recommendations_recommendation_themes"]
+    )
     reading = f" (of which reading and checking the file: {reading_seconds:.1f} s)"
     entry = f"""### {when}
 

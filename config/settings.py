@@ -136,7 +136,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Bootstrap (with its right-to-left build) comes from a pinned PyPI package, never from a CDN.
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/bootstrap", Path(bootstrap_wrapper.__file__).parent.parent / "bootstrap")]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/bootstrap", Path(bootstrap_wrapper.__file__).parent.parent / "bootstrap"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -26,8 +26,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 PASSWORD = "correct horse battery staple"
 DESKTOP = {"width": 1280, "height": 900}
@@ -66,12 +72,18 @@ def alice(django_user_model):
             "name_ar": "المندوبية الوزارية المكلفة بحقوق الإنسان",
             "name_fr": "Délégation interministérielle aux droits de l'Homme",
             "name_en": "Interministerial Delegation for Human Rights",
-            "short_name_ar": "المندوبية الوزارية", "short_name_fr": "DIDH", "short_name_en": "DIDH",
+            "short_name_ar": "المندوبية الوزارية",
+            "short_name_fr": "DIDH",
+            "short_name_en": "DIDH",
         },
     )
     return django_user_model.objects.create_user(
-        username="alice", password=PASSWORD, role="coordinator", institution=institution,
-        first_name="Alice", is_staff=True,
+        username="alice",
+        password=PASSWORD,
+        role="coordinator",
+        institution=institution,
+        first_name="Alice",
+        is_staff=True,
     )
 
 
@@ -85,53 +97,100 @@ def torture():
         iso3="FRA", defaults={"iso2": "FR", "name_ar": "فرنسا", "name_fr": "France", "name_en": "France"}
     )
     upr, _ = Mechanism.objects.get_or_create(
-        code="UPR", defaults={"kind": Mechanism.Kind.UPR, "name_ar": "الاستعراض الدوري الشامل",
-                              "name_fr": "Examen périodique universel", "name_en": "Universal Periodic Review"}
+        code="UPR",
+        defaults={
+            "kind": Mechanism.Kind.UPR,
+            "name_ar": "الاستعراض الدوري الشامل",
+            "name_fr": "Examen périodique universel",
+            "name_en": "Universal Periodic Review",
+        },
     )
     cat, _ = Mechanism.objects.get_or_create(
-        code="CAT", defaults={"kind": Mechanism.Kind.TREATY_BODY, "name_ar": "لجنة مناهضة التعذيب",
-                              "name_fr": "Comité contre la torture", "name_en": "Committee against Torture"}
+        code="CAT",
+        defaults={
+            "kind": Mechanism.Kind.TREATY_BODY,
+            "name_ar": "لجنة مناهضة التعذيب",
+            "name_fr": "Comité contre la torture",
+            "name_en": "Committee against Torture",
+        },
     )
     review = Review.objects.create(mechanism=upr, state=morocco, cycle=4, year=2022)
     document, _ = Document.objects.get_or_create(symbol="A/HRC/52/7-test", defaults={"review": review})
     axis, _ = NationalAxis.objects.get_or_create(
-        code="B1", defaults={"name_ar": "الحقوق المدنية والسياسية", "name_fr": "Droits civils et politiques",
-                             "name_en": "Civil and political rights"}
+        code="B1",
+        defaults={
+            "name_ar": "الحقوق المدنية والسياسية",
+            "name_fr": "Droits civils et politiques",
+            "name_en": "Civil and political rights",
+        },
     )
     sub_axis, _ = NationalAxis.objects.get_or_create(
-        code="B1.1", defaults={"parent": axis, "name_ar": "مناهضة التعذيب", "name_fr": "Lutte contre la torture",
-                               "name_en": "Combating torture"}
+        code="B1.1",
+        defaults={
+            "parent": axis,
+            "name_ar": "مناهضة التعذيب",
+            "name_fr": "Lutte contre la torture",
+            "name_en": "Combating torture",
+        },
     )
     first = Recommendation.objects.create(
-        state=morocco, mechanism=upr, review=review, document=document, paragraph="144.12", code="R144.12-test",
-        year=2022, original_language="fr", position="supported", implementation_status="in_progress",
+        state=morocco,
+        mechanism=upr,
+        review=review,
+        document=document,
+        paragraph="144.12",
+        code="R144.12-test",
+        year=2022,
+        original_language="fr",
+        position="supported",
+        implementation_status="in_progress",
         text_ar="مواصلة الجهود الرامية إلى مكافحة التعذيب وسوء المعاملة، وضمان التحقيق الفوري والنزيه في جميع "
-                "الادعاءات ومقاضاة مرتكبيها.",
+        "الادعاءات ومقاضاة مرتكبيها.",
         text_fr="Poursuivre ses efforts pour lutter contre la torture et les mauvais traitements, et veiller à ce "
-                "que toutes les allégations fassent l'objet d'enquêtes promptes et impartiales.",
+        "que toutes les allégations fassent l'objet d'enquêtes promptes et impartiales.",
         text_en="Continue its efforts to combat torture and ill-treatment, and ensure that all allegations are "
-                "promptly and impartially investigated.",
+        "promptly and impartially investigated.",
     )
     first.recommending_states.set([france])
     first.national_axes.set([sub_axis])
     history_record(
-        instance=first, action="updated", source="UHRI export 2025-03-14",
+        instance=first,
+        action="updated",
+        source="UHRI export 2025-03-14",
         changes={"implementation_status": ("not_started", "in_progress"), "text_ar": ("", first.text_ar)},
     )
     Recommendation.objects.create(
-        state=morocco, mechanism=cat, paragraph="19", year=2023, original_language="fr",
+        state=morocco,
+        mechanism=cat,
+        paragraph="19",
+        year=2023,
+        original_language="fr",
         implementation_status="not_started",
         text_fr="Le Comité recommande à l'État partie de garantir l'accès à un avocat dès le début de la garde à vue.",
         text_ar="توصي اللجنة الدولة الطرف بضمان الاستعانة بمحام منذ بداية الحراسة النظرية.",
     )
     Recommendation.objects.create(
-        state=morocco, mechanism=upr, review=review, document=document, paragraph="144.87", year=2022,
-        original_language="en", position="noted", implementation_status="not_applicable",
+        state=morocco,
+        mechanism=upr,
+        review=review,
+        document=document,
+        paragraph="144.87",
+        year=2022,
+        original_language="en",
+        position="noted",
+        implementation_status="not_applicable",
         text_en="Ratify the Optional Protocol to the International Covenant on Economic, Social and Cultural Rights.",
     )
     Recommendation.objects.create(
-        state=morocco, mechanism=upr, review=review, document=document, paragraph="144.201", year=2022,
-        original_language="ar", position="supported", implementation_status="implemented",
+        state=morocco,
+        mechanism=upr,
+        review=review,
+        document=document,
+        paragraph="144.201",
+        year=2022,
+        original_language="ar",
+        position="supported",
+        implementation_status="implemented",
         text_ar="مواصلة تعزيز المساواة بين الجنسين وتمكين المرأة في الحياة السياسية والاقتصادية.",
     )
     return first
@@ -149,7 +208,9 @@ def direction_and_language(page) -> tuple[str, str]:
     return tuple(page.evaluate("[document.documentElement.dir, document.documentElement.lang]"))
 
 
-def test_user_logs_in_and_switches_language_on_any_page_and_the_choice_is_remembered(browser, live_server, alice, torture):
+def test_user_logs_in_and_switches_language_on_any_page_and_the_choice_is_remembered(
+    browser, live_server, alice, torture
+):
     context = browser.new_context(locale="ar", viewport=DESKTOP)
     page = context.new_page()
     log_in(page, live_server)

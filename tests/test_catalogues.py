@@ -21,8 +21,13 @@ def test_every_message_is_translated(language):
 @pytest.mark.parametrize("language", ["ar", "fr"])
 def test_the_compiled_catalogue_matches_the_source(language):
     folder = LOCALE / language / "LC_MESSAGES"
-    source = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.pofile(str(folder / "django.po")).translated_entries()}
-    compiled = {(e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.mofile(str(folder / "django.mo")) if e.msgid}
+    source = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural
+        for e in polib.pofile(str(folder / "django.po")).translated_entries()
+    }
+    compiled = {
+        (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural for e in polib.mofile(str(folder / "django.mo")) if e.msgid
+    }
     assert compiled == source
 
 

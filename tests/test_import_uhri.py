@@ -59,37 +59,50 @@ def csv_with(old: str, new: str) -> bytes:
 
 
 def test_list_cells_are_split_into_items_without_their_dash():
-    assert uhri._items("- Spain\n- Iran (Islamic Republic of)\r\n- Türkiye") == ["Spain", "Iran (Islamic Republic of)", "Türkiye"]
+    assert uhri._items("- Spain\n- Iran (Islamic Republic of)\r\n- Türkiye") == [
+        "Spain",
+        "Iran (Islamic Republic of)",
+        "Türkiye",
+    ]
     assert uhri._items("- 16.3 - Promote the rule of law") == ["16.3 - Promote the rule of law"]
     assert uhri._items("- CEDAW") == ["CEDAW"]
     assert uhri._items(41) == ["41"]
     assert uhri._items(None) == [] and uhri._items("") == [] and uhri._items("-\n  ") == []
 
 
-@pytest.mark.parametrize("text, paragraph, rest", [
-    ("Rural women 49.The Committee notes…", "49", "The Committee notes…"),
-    ("49. The Committee notes…", "49", "The Committee notes…"),
-    ("144.12 Ratify the Convention", "144.12", "Ratify the Convention"),
-    ("144.12. Ratify the Convention", "144.12", "Ratify the Convention"),
-    ("Ratify the Convention by 2025. Then report", "", "Ratify the Convention by 2025. Then report"),
-    ("The Committee recalls its general recommendation No. 34 (2016).", "",
-     "The Committee recalls its general recommendation No. 34 (2016)."),
-])
+@pytest.mark.parametrize(
+    "text, paragraph, rest",
+    [
+        ("Rural women 49.The Committee notes…", "49", "The Committee notes…"),
+        ("49. The Committee notes…", "49", "The Committee notes…"),
+        ("144.12 Ratify the Convention", "144.12", "Ratify the Convention"),
+        ("144.12. Ratify the Convention", "144.12", "Ratify the Convention"),
+        ("Ratify the Convention by 2025. Then report", "", "Ratify the Convention by 2025. Then report"),
+        (
+            "The Committee recalls its general recommendation No. 34 (2016).",
+            "",
+            "The Committee recalls its general recommendation No. 34 (2016).",
+        ),
+    ],
+)
 def test_heading_and_paragraph_number_are_taken_off_the_text(text, paragraph, rest):
     assert uhri._paragraph(text) == (paragraph, rest)
 
 
-@pytest.mark.parametrize("cell, date", [
-    (45000, datetime.date(2023, 3, 15)),
-    (45000.75, datetime.date(2023, 3, 15)),
-    ("45000", datetime.date(2023, 3, 15)),
-    ("46125.4996282407", datetime.date(2026, 4, 13)),
-    ("2023-03-15", datetime.date(2023, 3, 15)),
-    ("- 2023-03-15T00:00:00", datetime.date(2023, 3, 15)),
-    (datetime.datetime(2023, 3, 15, 12, 0), datetime.date(2023, 3, 15)),
-    (None, None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "cell, date",
+    [
+        (45000, datetime.date(2023, 3, 15)),
+        (45000.75, datetime.date(2023, 3, 15)),
+        ("45000", datetime.date(2023, 3, 15)),
+        ("46125.4996282407", datetime.date(2026, 4, 13)),
+        ("2023-03-15", datetime.date(2023, 3, 15)),
+        ("- 2023-03-15T00:00:00", datetime.date(2023, 3, 15)),
+        (datetime.datetime(2023, 3, 15, 12, 0), datetime.date(2023, 3, 15)),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_dates_are_read_from_excel_serials_iso_dates_and_spreadsheet_dates(cell, date):
     assert uhri._date(cell) == date
 
@@ -125,12 +138,19 @@ def test_upr_row_is_mapped_to_its_review_states_position_and_taxonomies():
     assert recommendation.implementation_status == ImplementationStatus.NOT_STARTED
     assert set(recommendation.recommending_states.values_list("iso3", flat=True)) == {"ESP", "IRN", "GBR"}
     assert set(recommendation.themes.values_list("vocabulary", "code")) == {
-        ("uhri", "Violence against women"), ("uhri", "Women's rights"),
+        ("uhri", "Violence against women"),
+        ("uhri", "Women's rights"),
     }
     assert set(recommendation.affected_persons.values_list("code", flat=True)) == {"Women", "Girls"}
     assert set(recommendation.sdg_targets.values_list("code", flat=True)) == {"5.2", "5.c"}
     review = recommendation.review
-    assert (review.mechanism.code, review.state.iso3, review.cycle, review.session, review.year) == ("UPR", "MAR", 4, 41, 2023)
+    assert (review.mechanism.code, review.state.iso3, review.cycle, review.session, review.year) == (
+        "UPR",
+        "MAR",
+        4,
+        41,
+        2023,
+    )
     assert recommendation.document.symbol == "A/HRC/52/7"
     assert recommendation.document.review == review
     assert recommendation.document.date == datetime.date(2023, 1, 4)
@@ -246,10 +266,16 @@ def test_newer_export_updates_changed_rows_adds_new_ones_and_keeps_the_history()
     [entry] = history_for(instance=record(VIOLENCE_LAW)).filter(action=HistoryEntry.Action.UPDATED)
     before, after = entry.changes["themes"]
     assert {code for theme in before for code in theme} == {"uhri", "Violence against women", "Women's rights"}
-    assert {code for theme in after for code in theme} == {"uhri", "Violence against women", "Women's rights",
-                                                            "Domestic violence"}
+    assert {code for theme in after for code in theme} == {
+        "uhri",
+        "Violence against women",
+        "Women's rights",
+        "Domestic violence",
+    }
     assert set(record(VIOLENCE_LAW).themes.values_list("code", flat=True)) == {
-        "Violence against women", "Women's rights", "Domestic violence",
+        "Violence against women",
+        "Women's rights",
+        "Domestic violence",
     }
     assert not history_for(instance=record(JUDICIARY)).filter(action=HistoryEntry.Action.UPDATED).exists()
 
@@ -265,26 +291,43 @@ def test_status_and_translation_set_in_rasd_survive_a_reimport():
 
     judiciary = record(JUDICIARY)
     assert (judiciary.implementation_status, judiciary.text_fr, judiciary.code) == (
-        ImplementationStatus.IN_PROGRESS, "Poursuivre ses efforts…", "R37.45",
+        ImplementationStatus.IN_PROGRESS,
+        "Poursuivre ses efforts…",
+        "R37.45",
     )
     assert result.updated == 3
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("data, row, column, value", [
-    (csv_with(JUDICIARY, "3f1c2a9e-not-a-uuid"), 4, "OHCHR Annotation Id", "3f1c2a9e-not-a-uuid"),
-    (csv_with("- Jordan", "- Atlantis"), 13, "Countries Concerned", "Atlantis"),
-    (csv_with("- Qatar", "- Gondor"), 4, "UPR Reccomending States", "Gondor"),
-    (xlsx_with({(11, "Document Publication Date"): "31/02/2023"}), 11, "Document Publication Date", "31/02/2023"),
-    (xlsx_with({(2, "Date of publication on UHRI"): "yesterday"}), 2, "Date of publication on UHRI", "yesterday"),
-    (xlsx_with({(4, "UPR Position"): "- Maybe"}), 4, "UPR Position", "Maybe"),
-    (xlsx_with({(4, "Type"): "- Pledges"}), 4, "Type", "Pledges"),
-    (xlsx_with({(4, "UPR Session"): "- forty-one"}), 4, "UPR Session", "forty-one"),
-    (xlsx_with({(4, "Sdgs"): "- 18.1 - Imaginary target"}), 4, "Sdgs", "18.1 - Imaginary target"),
-    (xlsx_with({(4, "Text"): "   "}), 4, "Text", ""),
-    (xlsx_with({(4, "OHCHR Annotation Id"): VIOLENCE_LAW}), 5, "OHCHR Annotation Id", VIOLENCE_LAW),
-], ids=["uuid", "country", "recommending-state", "date", "uhri-date", "position", "type", "session", "sdg", "text",
-        "duplicate"])
+@pytest.mark.parametrize(
+    "data, row, column, value",
+    [
+        (csv_with(JUDICIARY, "3f1c2a9e-not-a-uuid"), 4, "OHCHR Annotation Id", "3f1c2a9e-not-a-uuid"),
+        (csv_with("- Jordan", "- Atlantis"), 13, "Countries Concerned", "Atlantis"),
+        (csv_with("- Qatar", "- Gondor"), 4, "UPR Reccomending States", "Gondor"),
+        (xlsx_with({(11, "Document Publication Date"): "31/02/2023"}), 11, "Document Publication Date", "31/02/2023"),
+        (xlsx_with({(2, "Date of publication on UHRI"): "yesterday"}), 2, "Date of publication on UHRI", "yesterday"),
+        (xlsx_with({(4, "UPR Position"): "- Maybe"}), 4, "UPR Position", "Maybe"),
+        (xlsx_with({(4, "Type"): "- Pledges"}), 4, "Type", "Pledges"),
+        (xlsx_with({(4, "UPR Session"): "- forty-one"}), 4, "UPR Session", "forty-one"),
+        (xlsx_with({(4, "Sdgs"): "- 18.1 - Imaginary target"}), 4, "Sdgs", "18.1 - Imaginary target"),
+        (xlsx_with({(4, "Text"): "   "}), 4, "Text", ""),
+        (xlsx_with({(4, "OHCHR Annotation Id"): VIOLENCE_LAW}), 5, "OHCHR Annotation Id", VIOLENCE_LAW),
+    ],
+    ids=[
+        "uuid",
+        "country",
+        "recommending-state",
+        "date",
+        "uhri-date",
+        "position",
+        "type",
+        "session",
+        "sdg",
+        "text",
+        "duplicate",
+    ],
+)
 def test_file_with_one_bad_row_is_refused_naming_row_column_and_value(data, row, column, value):
     before = table_counts()
 
@@ -332,10 +375,19 @@ def test_missing_required_column_is_refused_naming_it():
 @pytest.mark.django_db
 def test_optional_columns_may_be_missing():
     workbook = openpyxl.Workbook()
-    workbook.active.append(["Text", "Countries Concerned", "Reccomending Body", "Document Symbol", "Type",
-                            "OHCHR Annotation Id"])
-    workbook.active.append(["12. The State party should ensure fundamental legal safeguards.", "- Jordan", "- CAT",
-                            "- CAT/C/JOR/CO/3", "- Recommendations", "f4a5b6c7-d8e9-4f0a-8b1c-2d3e4f5a6b01"])
+    workbook.active.append(
+        ["Text", "Countries Concerned", "Reccomending Body", "Document Symbol", "Type", "OHCHR Annotation Id"]
+    )
+    workbook.active.append(
+        [
+            "12. The State party should ensure fundamental legal safeguards.",
+            "- Jordan",
+            "- CAT",
+            "- CAT/C/JOR/CO/3",
+            "- Recommendations",
+            "f4a5b6c7-d8e9-4f0a-8b1c-2d3e4f5a6b01",
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
 

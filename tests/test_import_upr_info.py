@@ -62,7 +62,9 @@ def upr_info_counts() -> dict[str, int]:
         "recommending_states": Recommendation.recommending_states.through.objects.filter(
             recommendation__source=Recommendation.Source.UPR_INFO
         ).count(),
-        "themes": Recommendation.themes.through.objects.filter(recommendation__source=Recommendation.Source.UPR_INFO).count(),
+        "themes": Recommendation.themes.through.objects.filter(
+            recommendation__source=Recommendation.Source.UPR_INFO
+        ).count(),
         "history": HistoryEntry.objects.count(),
     }
 
@@ -104,7 +106,8 @@ def test_a_recommendation_keeps_its_state_review_themes_and_recommending_state(t
     assert recommendation.original_language == "en"
     assert recommendation.implementation_status == "not_started"
     assert set(recommendation.themes.values_list("vocabulary", "code")) == {
-        ("upr_info", "Human rights education and training"), ("upr_info", "Justice"),
+        ("upr_info", "Human rights education and training"),
+        ("upr_info", "Justice"),
     }
 
 
@@ -131,8 +134,15 @@ def _set(index: int, column: str, value: str):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "column, value",
-    [("Action", "9"), ("To", "Atlantis"), ("From", "Atlantis"), ("Issue", "Underwater basket weaving"),
-     ("Response", "Rejected"), ("Session", "0"), ("Text", "  ")],
+    [
+        ("Action", "9"),
+        ("To", "Atlantis"),
+        ("From", "Atlantis"),
+        ("Issue", "Underwater basket weaving"),
+        ("Response", "Rejected"),
+        ("Session", "0"),
+        ("Text", "  "),
+    ],
 )
 def test_a_file_with_one_bad_row_is_refused_naming_the_row_column_and_value(tmp_path, column, value):
     bad = 1500  # the 1,501st data row is spreadsheet row 1,502 (the header is row 1)
@@ -191,7 +201,9 @@ def test_rows_without_source_file_columns_are_keyed_on_their_row_number(tmp_path
     path, _rows = write_slice(tmp_path, start=0, count=3, change=drop_keys)
     import_file(source="upr_info", data=path)
     assert set(Recommendation.objects.filter(source="upr_info").values_list("source_key", flat=True)) == {
-        "row:2", "row:3", "row:4",
+        "row:2",
+        "row:3",
+        "row:4",
     }
 
 
@@ -245,7 +257,8 @@ def test_the_kind_column_may_be_left_out(tmp_path):
     path, _rows = write_slice(tmp_path, start=32755, count=4, change=lambda rows: [r.update(kind="") for r in rows])
     import_file(source="upr_info", data=path)
     assert Counter(Recommendation.objects.filter(source="upr_info").values_list("kind", flat=True)) == {
-        "recommendation": 2, "voluntary_pledge": 2,
+        "recommendation": 2,
+        "voluntary_pledge": 2,
     }
 
 
@@ -260,14 +273,26 @@ def test_uprinfo_spellings_of_state_names_are_recognised(tmp_path):
     path, _rows = write_slice(tmp_path, start=0, count=len(names), change=rename)
     import_file(source="upr_info", data=path)
     assert set(Recommendation.objects.filter(source="upr_info").values_list("state__iso3", flat=True)) == {
-        "PRK", "KNA", "FSM", "TTO", "CIV",
+        "PRK",
+        "KNA",
+        "FSM",
+        "TTO",
+        "CIV",
     }
 
 
 def test_sessions_belong_to_their_cycle_and_year():
     assert [session_cycle(s) for s in (1, 12, 13, 26, 27, 40, 41, 54, 55)] == [1, 1, 2, 2, 3, 3, 4, 4, 5]
     assert [SESSION_YEARS.get(s) for s in (1, 3, 4, 12, 13, 20, 27, 41, 99)] == [
-        2008, 2008, 2009, 2011, 2012, 2014, 2017, 2022, None,
+        2008,
+        2008,
+        2009,
+        2011,
+        2012,
+        2014,
+        2017,
+        2022,
+        None,
     ]
 
 

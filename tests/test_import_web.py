@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def alice(client):
     """Alice coordinates the follow-up at the DIDH."""
-    user = User.objects.create_user("alice", password="pw", role=Role.COORDINATOR, institution=Institution.objects.get(code="didh"))
+    user = User.objects.create_user(
+        "alice", password="pw", role=Role.COORDINATOR, institution=Institution.objects.get(code="didh")
+    )
     client.force_login(user)
     return user
 
@@ -25,7 +27,9 @@ def upr_info_slice(rows: int, *, bad_row: int | None = None) -> bytes:
     # The real file has no line breaks inside cells, so lines are rows.
     selected = [lines[0], *lines[1 : rows + 1]]
     if bad_row:
-        selected[bad_row - 1] = selected[bad_row - 1].replace(",Accepted,", ",Maybe,", 1).replace(",Noted,", ",Maybe,", 1)
+        selected[bad_row - 1] = (
+            selected[bad_row - 1].replace(",Accepted,", ",Maybe,", 1).replace(",Noted,", ",Maybe,", 1)
+        )
     return "".join(selected).encode("utf-8")
 
 
@@ -88,7 +92,9 @@ def test_the_upload_page_refuses_a_file_of_the_wrong_type(client, alice):
 
 
 def test_a_focal_point_cannot_import(client):
-    bob = User.objects.create_user("bob", password="pw", role=Role.FOCAL_POINT, institution=Institution.objects.get(code="justice"))
+    bob = User.objects.create_user(
+        "bob", password="pw", role=Role.FOCAL_POINT, institution=Institution.objects.get(code="justice")
+    )
     client.force_login(bob)
     assert client.get("/imports/new/").status_code == 403
     assert client.get("/imports/").status_code == 403

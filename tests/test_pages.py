@@ -52,17 +52,32 @@ def catalogue():
     sub_b = NationalAxis.objects.create(code="T9.2", parent=axis, name_en="Conditions of detention (test)")
     common = {"state": state, "mechanism": mechanism, "review": review, "document": document, "year": 2022}
     torture = Recommendation.objects.create(
-        **common, paragraph="12", code="T-12", original_language="fr", text_fr=TORTURE_FR, text_ar=TORTURE_AR,
-        text_en=TORTURE_EN, position="supported", implementation_status="in_progress",
+        **common,
+        paragraph="12",
+        code="T-12",
+        original_language="fr",
+        text_fr=TORTURE_FR,
+        text_ar=TORTURE_AR,
+        text_en=TORTURE_EN,
+        position="supported",
+        implementation_status="in_progress",
     )
     torture.national_axes.set([sub_a, sub_b])
     disability = Recommendation.objects.create(
-        **common, paragraph="20", original_language="en", text_en=DISABILITY_EN, position="noted",
+        **common,
+        paragraph="20",
+        original_language="en",
+        text_en=DISABILITY_EN,
+        position="noted",
         implementation_status="not_started",
     )
     disability.national_axes.set([axis])
     family = Recommendation.objects.create(
-        **common, paragraph="31", original_language="ar", text_ar=FAMILY_AR, implementation_status="implemented",
+        **common,
+        paragraph="31",
+        original_language="ar",
+        text_ar=FAMILY_AR,
+        implementation_status="implemented",
     )
     return {"state": state, "mechanism": mechanism, "torture": torture, "disability": disability, "family": family}
 
@@ -79,9 +94,7 @@ def listed(response) -> set[int]:
 # ---- the shell ----
 
 
-@pytest.mark.parametrize(
-    ("language", "direction"), [("ar", "rtl"), ("fr", "ltr"), ("en", "ltr")]
-)
+@pytest.mark.parametrize(("language", "direction"), [("ar", "rtl"), ("fr", "ltr"), ("en", "ltr")])
 def test_every_page_opens_in_each_language_with_its_direction(client, alice, catalogue, language, direction):
     client.force_login(alice)
     open_in(client, language)
@@ -186,7 +199,9 @@ def test_home_counts_the_recommendations_by_language_position_status_mechanism_a
     counts = response.context["counts"]
     assert counts.total == Recommendation.objects.count()
     by_language = {line.value: line.count for line in counts.by_language}
-    assert by_language == {code: Recommendation.objects.exclude(**{f"text_{code}": ""}).count() for code in ("ar", "fr", "en")}
+    assert by_language == {
+        code: Recommendation.objects.exclude(**{f"text_{code}": ""}).count() for code in ("ar", "fr", "en")
+    }
     assert {line.value: line.count for line in counts.by_mechanism}["TEST-CAT"] == 3
     # The torture recommendation sits in two sub-axes of T9 and counts once; the other is on T9 itself.
     assert {line.value: line.count for line in counts.by_axis}["T9"] == 2
@@ -200,7 +215,14 @@ def test_home_counts_the_recommendations_by_language_position_status_mechanism_a
 def test_each_home_figure_links_to_the_list_filtered_the_same_way(client, catalogue):
     body = client.get(reverse("home")).content.decode()
     list_url = reverse("recommendation_list")
-    for query in ("mechanism=TEST-CAT", "axis=T9", "position=none", "status=implemented", "lang=ar", "kind=treaty_body"):
+    for query in (
+        "mechanism=TEST-CAT",
+        "axis=T9",
+        "position=none",
+        "status=implemented",
+        "lang=ar",
+        "kind=treaty_body",
+    ):
         assert f'href="{list_url}?{query}"' in body, query
 
 
@@ -290,8 +312,12 @@ def test_list_is_paginated_by_25_and_keeps_the_filters_in_the_page_links(client,
     client.force_login(alice)
     for n in range(30):
         Recommendation.objects.create(
-            state=catalogue["state"], mechanism=catalogue["mechanism"], paragraph=f"P{n}", original_language="en",
-            text_en=f"Recommendation number {n}", position="noted",
+            state=catalogue["state"],
+            mechanism=catalogue["mechanism"],
+            paragraph=f"P{n}",
+            original_language="en",
+            text_en=f"Recommendation number {n}",
+            position="noted",
         )
     url = reverse("recommendation_list") + "?state=ZZT&position=noted"
     first = client.get(url)
@@ -302,11 +328,16 @@ def test_list_is_paginated_by_25_and_keeps_the_filters_in_the_page_links(client,
     assert len(second.context["recommendations"]) == 6
 
 
-def test_list_page_takes_the_same_number_of_queries_whatever_the_rows(client, alice, catalogue, django_assert_max_num_queries):
+def test_list_page_takes_the_same_number_of_queries_whatever_the_rows(
+    client, alice, catalogue, django_assert_max_num_queries
+):
     client.force_login(alice)
     for n in range(30):
         Recommendation.objects.create(
-            state=catalogue["state"], mechanism=catalogue["mechanism"], paragraph=f"P{n}", original_language="en",
+            state=catalogue["state"],
+            mechanism=catalogue["mechanism"],
+            paragraph=f"P{n}",
+            original_language="en",
             text_en=f"Recommendation number {n}",
         )
     client.get(reverse("recommendation_list"))  # warm the session and content-type caches
@@ -337,8 +368,19 @@ def test_detail_shows_the_metadata_axes_with_their_parent_and_the_assignments(cl
     torture.recommending_states.set([State.objects.create(iso3="ZZR", name_en="Recommendland")])
     Assignment.objects.create(recommendation=torture, institution=alice.institution, role="lead")
     body = open_in(client, "en").get(reverse("recommendation_detail", args=[torture.pk])).content.decode()
-    for text in ("TEST-CAT", "CAT/C/ZZT/CO/5", "T-12", "Testland", "Recommendland", "Supported", "In progress",
-                 "Prohibition of torture (test)", "Rights and freedoms (test)", "Secrétariat (test)", "Lead"):
+    for text in (
+        "TEST-CAT",
+        "CAT/C/ZZT/CO/5",
+        "T-12",
+        "Testland",
+        "Recommendland",
+        "Supported",
+        "In progress",
+        "Prohibition of torture (test)",
+        "Rights and freedoms (test)",
+        "Secrétariat (test)",
+        "Lead",
+    ):
         assert text in body, text
 
 
@@ -346,11 +388,14 @@ def test_detail_shows_the_change_history_with_each_field_before_and_after(client
     client.force_login(alice)
     torture = catalogue["torture"]
     history_record(
-        instance=torture, action="updated", changes={"position": ("pending", "supported")}, actor=alice,
+        instance=torture,
+        action="updated",
+        changes={"position": ("pending", "supported")},
+        actor=alice,
         source="UHRI import 2025-03",
     )
     body = open_in(client, "en").get(reverse("recommendation_detail", args=[torture.pk])).content.decode()
-    history = body[body.index("Change history"):]
+    history = body[body.index("Change history") :]
     assert "by Alice" in history
     assert "UHRI import 2025-03" in history
     assert re.search(r"position</th>\s*<td[^>]*><bdi>Pending</bdi></td>\s*<td[^>]*><bdi>Supported</bdi></td>", history)
@@ -374,10 +419,22 @@ def test_detail_takes_a_fixed_number_of_queries(client, alice, catalogue, django
 
 @pytest.mark.parametrize(
     "model",
-    ["states.state", "institutions.institution", "accounts.user", "mechanisms.mechanism", "mechanisms.review",
-     "mechanisms.document", "recommendations.theme", "recommendations.affectedperson", "recommendations.sdggoal",
-     "recommendations.sdgtarget", "recommendations.nationalaxis", "recommendations.recommendation",
-     "followup.assignment", "core.historyentry"],
+    [
+        "states.state",
+        "institutions.institution",
+        "accounts.user",
+        "mechanisms.mechanism",
+        "mechanisms.review",
+        "mechanisms.document",
+        "recommendations.theme",
+        "recommendations.affectedperson",
+        "recommendations.sdggoal",
+        "recommendations.sdgtarget",
+        "recommendations.nationalaxis",
+        "recommendations.recommendation",
+        "followup.assignment",
+        "core.historyentry",
+    ],
 )
 def test_admin_lists_every_reference_and_domain_model(admin_client, catalogue, model):
     app_label, model_name = model.split(".")
@@ -398,19 +455,35 @@ def test_admin_sets_a_users_role_and_institution(admin_client):
 def test_history_entries_cannot_be_edited_in_the_admin(admin_client, catalogue, alice):
     entry = history_record(instance=catalogue["torture"], action="updated", changes={"code": ("", "T-12")}, actor=alice)
     assert admin_client.get(reverse("admin:core_historyentry_add")).status_code == 403
-    assert admin_client.post(reverse("admin:core_historyentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(reverse("admin:core_historyentry_delete", args=[entry.pk]), {"post": "yes"}).status_code
+        == 403
+    )
 
 
 def test_an_edit_in_the_admin_is_written_to_the_history(admin_client, catalogue):
     torture = catalogue["torture"]
     form = {
-        "state": torture.state_id, "mechanism": torture.mechanism_id, "review": torture.review_id,
-        "document": torture.document_id, "kind": torture.kind, "paragraph": torture.paragraph, "code": torture.code,
-        "year": torture.year, "original_language": "fr", "text_ar": TORTURE_AR, "text_fr": TORTURE_FR,
-        "text_en": TORTURE_EN, "position": "supported", "implementation_status": "implemented",
-        "national_axes": [a.pk for a in torture.national_axes.all()], "source": "manual",
-        "assignments-TOTAL_FORMS": 0, "assignments-INITIAL_FORMS": 0,
-        "assignments-MIN_NUM_FORMS": 0, "assignments-MAX_NUM_FORMS": 1000,
+        "state": torture.state_id,
+        "mechanism": torture.mechanism_id,
+        "review": torture.review_id,
+        "document": torture.document_id,
+        "kind": torture.kind,
+        "paragraph": torture.paragraph,
+        "code": torture.code,
+        "year": torture.year,
+        "original_language": "fr",
+        "text_ar": TORTURE_AR,
+        "text_fr": TORTURE_FR,
+        "text_en": TORTURE_EN,
+        "position": "supported",
+        "implementation_status": "implemented",
+        "national_axes": [a.pk for a in torture.national_axes.all()],
+        "source": "manual",
+        "assignments-TOTAL_FORMS": 0,
+        "assignments-INITIAL_FORMS": 0,
+        "assignments-MIN_NUM_FORMS": 0,
+        "assignments-MAX_NUM_FORMS": 1000,
     }
     response = admin_client.post(reverse("admin:recommendations_recommendation_change", args=[torture.pk]), form)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -27,13 +27,15 @@ def xlsx(rows) -> bytes:
 
 
 def test_a_good_csv_is_read_with_spreadsheet_row_numbers():
-    table = read_table("Text,To\nRatify the convention,Morocco\n\n« Éduquer »,Maroc\n".encode(), name="a.csv", required=REQUIRED)
+    table = read_table(
+        "Text,To\nRatify the convention,Morocco\n\n« Éduquer »,Maroc\n".encode(), name="a.csv", required=REQUIRED
+    )
     assert [number for number, _ in table.rows] == [2, 4]
     assert table.rows[1][1]["Text"] == "« Éduquer »"
 
 
 def test_a_semicolon_separated_csv_from_a_french_spreadsheet_is_read():
-    table = read_table("Text;To\nRatifier;Maroc\n".encode(), name="a.csv", required=REQUIRED)
+    table = read_table(b"Text;To\nRatifier;Maroc\n", name="a.csv", required=REQUIRED)
     assert table.rows[0][1] == {"Text": "Ratifier", "To": "Maroc"}
 
 

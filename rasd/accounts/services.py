@@ -23,8 +23,11 @@ def demo_users_create() -> list[User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
-                username=username, role=role, institution=Institution.objects.get(code=institution_code),
-                is_staff=role == Role.ADMINISTRATOR, is_superuser=role == Role.ADMINISTRATOR,
+                username=username,
+                role=role,
+                institution=Institution.objects.get(code=institution_code),
+                is_staff=role == Role.ADMINISTRATOR,
+                is_superuser=role == Role.ADMINISTRATOR,
             )
             user.set_password(DEMO_PASSWORD)
             user.full_clean()

@@ -18,7 +18,9 @@ def _jsonable(value):
     return str(value)
 
 
-def history_entry_build(*, instance: models.Model, action: str, changes: dict, actor=None, source: str = "") -> HistoryEntry:
+def history_entry_build(
+    *, instance: models.Model, action: str, changes: dict, actor=None, source: str = ""
+) -> HistoryEntry:
     """An unsaved entry, for callers that write many at once with ``bulk_create``."""
     return HistoryEntry(
         content_type=ContentType.objects.get_for_model(instance),

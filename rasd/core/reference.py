@@ -38,12 +38,19 @@ def reference_data_load() -> dict[str, int]:
         iso3 = row["ISO3166-1-Alpha-3"]
         if not iso3:
             continue
-        other = [row["UNTERM English Short"], row["UNTERM French Short"], row["UNTERM English Formal"],
-                 row["UNTERM French Formal"], row["UNTERM Arabic Short"], *aliases.get(iso3, [])]
+        other = [
+            row["UNTERM English Short"],
+            row["UNTERM French Short"],
+            row["UNTERM English Formal"],
+            row["UNTERM French Formal"],
+            row["UNTERM Arabic Short"],
+            *aliases.get(iso3, []),
+        ]
         State.objects.update_or_create(
             iso3=iso3,
             defaults=dict(
-                iso2=row["ISO3166-1-Alpha-2"], m49=int(row["M49"]) if row["M49"].isdigit() else None,
+                iso2=row["ISO3166-1-Alpha-2"],
+                m49=int(row["M49"]) if row["M49"].isdigit() else None,
                 name_en=row["official_name_en"] or row["UNTERM English Short"],
                 name_fr=row["official_name_fr"] or row["UNTERM French Short"],
                 name_ar=row["official_name_ar"] or row["UNTERM Arabic Short"],
@@ -55,14 +62,19 @@ def reference_data_load() -> dict[str, int]:
     for row in _rows("sdg_goals.csv"):
         goals[row["id"]], _ = SdgGoal.objects.update_or_create(
             number=int(row["id"]),
-            defaults={f"{kind}_{lang}": row[f"{kind}_{lang}"] for kind in ("short", "title") for lang in ("ar", "fr", "en")},
+            defaults={
+                f"{kind}_{lang}": row[f"{kind}_{lang}"] for kind in ("short", "title") for lang in ("ar", "fr", "en")
+            },
         )
     for row in _rows("sdg_targets.csv"):
         SdgTarget.objects.update_or_create(
             code=row["id"],
             defaults=dict(
-                goal=goals[row["id"].split(".")[0]], position=_target_sort_key(row["id"]),
-                title_ar=row["title_ar"], title_fr=row["title_fr"], title_en=row["title_en"],
+                goal=goals[row["id"].split(".")[0]],
+                position=_target_sort_key(row["id"]),
+                title_ar=row["title_ar"],
+                title_fr=row["title_fr"],
+                title_en=row["title_en"],
             ),
         )
     for row in _rows("mechanisms.csv"):
@@ -71,16 +83,25 @@ def reference_data_load() -> dict[str, int]:
             defaults=dict(kind=row["kind"], name_en=row["name_en"], name_fr=row["name_fr"], name_ar=row["name_ar"]),
         )
     for row in _rows("upr_info_issues.csv"):
-        Theme.objects.get_or_create(vocabulary=Theme.Vocabulary.UPR_INFO, code=row["issue"], defaults={"name_en": row["issue"]})
+        Theme.objects.get_or_create(
+            vocabulary=Theme.Vocabulary.UPR_INFO, code=row["issue"], defaults={"name_en": row["issue"]}
+        )
     for row in _rows("institutions.csv"):
         Institution.objects.update_or_create(
             code=row["code"],
             defaults=dict(
-                type=row["type"], short_name_en=row["short_name_en"], short_name_fr=row["short_name_en"],
-                name_en=row["name_en"], name_fr=row["name_fr"], name_ar=row["name_ar"],
+                type=row["type"],
+                short_name_en=row["short_name_en"],
+                short_name_fr=row["short_name_en"],
+                name_en=row["name_en"],
+                name_fr=row["name_fr"],
+                name_ar=row["name_ar"],
             ),
         )
     return {
-        "states": State.objects.count(), "sdg_goals": SdgGoal.objects.count(), "sdg_targets": SdgTarget.objects.count(),
-        "mechanisms": Mechanism.objects.count(), "institutions": Institution.objects.count(),
+        "states": State.objects.count(),
+        "sdg_goals": SdgGoal.objects.count(),
+        "sdg_targets": SdgTarget.objects.count(),
+        "mechanisms": Mechanism.objects.count(),
+        "institutions": Institution.objects.count(),
     }

@@ -10,7 +10,9 @@ class Assignment(models.Model):
         SUPPORTING = "supporting", _("Supporting")
 
     recommendation = models.ForeignKey(
-        "recommendations.Recommendation", verbose_name=_("recommendation"), on_delete=models.CASCADE,
+        "recommendations.Recommendation",
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
         related_name="assignments",
     )
     institution = models.ForeignKey(
@@ -23,9 +25,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
-        constraints = [
-            models.UniqueConstraint(fields=["recommendation", "institution"], name="assignment_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["recommendation", "institution"], name="assignment_unique")]
 
     def __str__(self) -> str:
         return f"{self.recommendation} → {self.institution} ({self.get_role_display()})"

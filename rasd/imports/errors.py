@@ -26,7 +26,11 @@ class RowError:
             where += ", " + _("column “%(column)s”") % {"column": self.column}
         shown = self.value if len(self.value) <= 80 else self.value[:77] + "…"
         if shown:
-            return _("%(where)s, value “%(value)s”: %(message)s") % {"where": where, "value": shown, "message": self.message}
+            return _("%(where)s, value “%(value)s”: %(message)s") % {
+                "where": where,
+                "value": shown,
+                "message": self.message,
+            }
         return _("%(where)s: %(message)s") % {"where": where, "message": self.message}
 
 
@@ -46,7 +50,9 @@ class ErrorCollector:
         self.errors: list[RowError] = []
 
     def add(self, row: int | None, column: str, value, message: str) -> None:
-        self.errors.append(RowError(row=row, column=column, value="" if value is None else str(value), message=str(message)))
+        self.errors.append(
+            RowError(row=row, column=column, value="" if value is None else str(value), message=str(message))
+        )
 
     @property
     def full(self) -> bool:

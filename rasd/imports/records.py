@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from rasd.core.bulk import instances_insert, rows_insert
 from rasd.core.history import history_entry_build
 from rasd.core.models import HistoryEntry
 from rasd.followup.models import Assignment
@@ -26,8 +27,18 @@ Progress = Callable[[int, int], None]
 
 # Scalar fields a source may set; anything else on Recommendation is the system's own.
 SCALAR_FIELDS = (
-    "kind", "text_ar", "text_fr", "text_en", "original_language", "paragraph", "code", "position",
-    "date", "year", "action_category", "implementation_status",
+    "kind",
+    "text_ar",
+    "text_fr",
+    "text_en",
+    "original_language",
+    "paragraph",
+    "code",
+    "position",
+    "date",
+    "year",
+    "action_category",
+    "implementation_status",
 )
 
 
@@ -118,7 +129,9 @@ def _ensure_mechanisms(specs: dict[str, NamedSpec]) -> dict[str, int]:
     return {code: m.pk for code, m in existing.items()}
 
 
-def _ensure_reviews(keys: set[ReviewKey], mechanism_ids: dict[str, int], state_ids: dict[str, int]) -> dict[ReviewKey, int]:
+def _ensure_reviews(
+    keys: set[ReviewKey], mechanism_ids: dict[str, int], state_ids: dict[str, int]
+) -> dict[ReviewKey, int]:
     """Ids of the reviews with these keys, creating the missing ones (two queries, whatever the count)."""
     if not keys:
         return {}
@@ -126,7 +139,9 @@ def _ensure_reviews(keys: set[ReviewKey], mechanism_ids: dict[str, int], state_i
     def key_of(review: Review) -> tuple:
         return (review.mechanism_id, review.state_id, review.cycle, review.session, review.year)
 
-    wanted = {key: (mechanism_ids[key.mechanism], state_ids[key.state], key.cycle, key.session, key.year) for key in keys}
+    wanted = {
+        key: (mechanism_ids[key.mechanism], state_ids[key.state], key.cycle, key.session, key.year) for key in keys
+    }
     existing = {}
     for review in Review.objects.filter(mechanism_id__in={w[0] for w in wanted.values()}).order_by("pk"):
         existing.setdefault(key_of(review), review.pk)
@@ -245,7 +260,9 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
         wanted_assignments = {institution_ids[code]: role for code, role in record.assignments.items()}
         recommendation = existing.get(record.source_key)
         if recommendation is None:
-            recommendation = Recommendation(source=batch.source, source_key=record.source_key, **fk_values, **record.values)
+            recommendation = Recommendation(
+                source=batch.source, source_key=record.source_key, **fk_values, **record.values
+            )
             to_create.append((record, recommendation))
             wanted_links_of[id(recommendation)] = (wanted, wanted_assignments)
         else:
@@ -261,9 +278,11 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
                 if have != targets:
                     changes[name] = ([key_of[name].get(t) for t in have], [key_of[name].get(t) for t in targets])
                     for target in targets - have:
-                        link_rows[name].append(through[name](recommendation_id=recommendation.pk, **{target_attname[name]: target}))
+                        link_rows[name].append((recommendation.pk, target))
                     if have - targets:
-                        unlink[name].append(Q(recommendation_id=recommendation.pk, **{f"{target_attname[name]}__in": have - targets}))
+                        unlink[name].append(
+                            Q(recommendation_id=recommendation.pk, **{f"{target_attname[name]}__in": have - targets})
+                        )
             have_assignments = current_assignments.get(recommendation.pk, {})
             if any(have_assignments.get(inst) != role for inst, role in wanted_assignments.items()):
                 changes["assignments"] = (
@@ -272,7 +291,9 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
                 )
                 for inst, role in wanted_assignments.items():
                     if inst not in have_assignments:
-                        new_assignments.append(Assignment(recommendation_id=recommendation.pk, institution_id=inst, role=role))
+                        new_assignments.append(
+                            Assignment(recommendation_id=recommendation.pk, institution_id=inst, role=role)
+                        )
                     elif have_assignments[inst] != role:
                         changed_assignments.append(
                             Assignment(recommendation_id=recommendation.pk, institution_id=inst, role=role)
@@ -281,32 +302,40 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
                 recommendation.updated_at = now
                 to_update.append(recommendation)
                 history.append(
-                    history_entry_build(instance=recommendation, action=HistoryEntry.Action.UPDATED, changes=changes,
-                                        actor=actor, source=label)
+                    history_entry_build(
+                        instance=recommendation,
+                        action=HistoryEntry.Action.UPDATED,
+                        changes=changes,
+                        actor=actor,
+                        source=label,
+                    )
                 )
                 result.updated += 1
             else:
                 result.unchanged += 1
 
-    # Inserted in chunks so that the progress bar moves while the slowest part runs.
-    created = []
-    for start in range(0, len(to_create), 1000):
-        created += Recommendation.objects.bulk_create([rec for _, rec in to_create[start : start + 1000]], batch_size=500)
+    # Inserted in chunks so that the progress bar moves while the slowest part runs; ids are read back by key.
+    created = [rec for _, rec in to_create]
+    for start in range(0, len(created), 2000):
+        instances_insert(Recommendation, created[start : start + 2000])
         if progress:
-            progress(result.updated + result.unchanged + len(created), len(records))
+            progress(result.updated + result.unchanged + min(start + 2000, len(created)), len(records))
+    if created:
+        ids = dict(Recommendation.objects.filter(source=batch.source).values_list("source_key", "pk"))
+        for recommendation in created:
+            recommendation.pk = ids[recommendation.source_key]
     for recommendation in created:
         wanted, wanted_assignments = wanted_links_of[id(recommendation)]
         for name, targets in wanted.items():
-            link_rows[name].extend(
-                through[name](recommendation_id=recommendation.pk, **{target_attname[name]: t}) for t in targets
-            )
+            link_rows[name].extend((recommendation.pk, t) for t in targets)
         new_assignments.extend(
             Assignment(recommendation_id=recommendation.pk, institution_id=inst, role=role)
             for inst, role in wanted_assignments.items()
         )
         history.append(
-            history_entry_build(instance=recommendation, action=HistoryEntry.Action.CREATED, changes={}, actor=actor,
-                                source=label)
+            history_entry_build(
+                instance=recommendation, action=HistoryEntry.Action.CREATED, changes={}, actor=actor, source=label
+            )
         )
     result.created = len(created)
 
@@ -319,13 +348,13 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
                 query |= condition
             through[name].objects.filter(query).delete()
     for name, rows in link_rows.items():
-        through[name].objects.bulk_create(rows, batch_size=1000)
-    Assignment.objects.bulk_create(new_assignments, batch_size=1000)
+        rows_insert(through[name], ["recommendation_id", target_attname[name]], rows)
+    instances_insert(Assignment, new_assignments)
     for assignment in changed_assignments:
         Assignment.objects.filter(
             recommendation_id=assignment.recommendation_id, institution_id=assignment.institution_id
         ).update(role=assignment.role)
-    HistoryEntry.objects.bulk_create(history, batch_size=1000)
+    instances_insert(HistoryEntry, history)
     if progress:
         progress(len(records), len(records))
     return result

@@ -28,7 +28,13 @@ Progress = Callable[[str, int, int], None]
 
 
 def import_file(
-    *, source: str, data: Path | str | bytes, name: str = "", actor=None, label: str = "", progress: Progress | None = None
+    *,
+    source: str,
+    data: Path | str | bytes,
+    name: str = "",
+    actor=None,
+    label: str = "",
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import one file of the given source format, all or nothing.
 
@@ -36,7 +42,7 @@ def import_file(
     """
     module = SOURCES[source]
     name = name or (Path(data).name if isinstance(data, (str, Path)) else "")
-    report = (lambda stage: (lambda done, total: progress(stage, done, total))) if progress else (lambda stage: None)
+    report = (lambda stage: lambda done, total: progress(stage, done, total)) if progress else (lambda stage: None)
     parsed = module.parse(data, name=name, progress=report("reading"))
     with transaction.atomic():
         return module.write(parsed, actor=actor, label=label or name, progress=report("saving"))
@@ -73,8 +79,12 @@ def _import_job_run(job: ImportJob) -> ImportJob:
         with job.file.open("rb") as f:
             data = f.read()
         result = import_file(
-            source=job.source, data=data, name=job.original_name, actor=job.created_by,
-            label=_("import #%(id)s (%(name)s)") % {"id": job.pk, "name": job.original_name}, progress=progress,
+            source=job.source,
+            data=data,
+            name=job.original_name,
+            actor=job.created_by,
+            label=_("import #%(id)s (%(name)s)") % {"id": job.pk, "name": job.original_name},
+            progress=progress,
         )
     except ImportRejected as exc:
         job.status, job.errors = ImportJob.Status.FAILED, [e.as_dict() for e in exc.errors]

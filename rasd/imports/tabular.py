@@ -72,7 +72,7 @@ def _read_csv(data: bytes, name: str, required: list[str]) -> Table:
         for number, record in enumerate(reader, start=2):
             if not any(cell.strip() for cell in record):
                 continue
-            if len(record) > len(columns) and any(cell.strip() for cell in record[len(columns):]):
+            if len(record) > len(columns) and any(cell.strip() for cell in record[len(columns) :]):
                 raise _reject(
                     _("The row has %(found)s cells but the header has %(expected)s columns.")
                     % {"found": len(record), "expected": len(columns)},
@@ -110,7 +110,9 @@ def _read_xlsx(data: bytes, name: str) -> Table:
             for column, cell in zip(columns, cells):
                 number = getattr(cell, "row", None) or number
                 if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                    errors.add(number, column, cell.value, _("This cell holds a spreadsheet formula; import values only."))
+                    errors.add(
+                        number, column, cell.value, _("This cell holds a spreadsheet formula; import values only.")
+                    )
                 values[column] = cell.value
             if number is None or not any(v not in (None, "") and str(v).strip() for v in values.values()):
                 continue
@@ -155,7 +157,9 @@ def read_table(source: Path | str | bytes, *, name: str = "", required: list[str
     seen = set()
     for column in table.columns:
         if column and column in seen:
-            raise _reject(_("The column “%(column)s” appears twice in the header.") % {"column": column}, row=1, column=column)
+            raise _reject(
+                _("The column “%(column)s” appears twice in the header.") % {"column": column}, row=1, column=column
+            )
         seen.add(column)
     missing = [c for c in required if c not in seen]
     if missing:
@@ -173,7 +177,9 @@ def read_table(source: Path | str | bytes, *, name: str = "", required: list[str
             if isinstance(value, str):
                 if len(value) > MAX_CELL_CHARS:
                     errors.add(
-                        number, column, value[:40],
+                        number,
+                        column,
+                        value[:40],
                         _("The cell holds %(length)s characters; the limit is %(limit)s.")
                         % {"length": len(value), "limit": MAX_CELL_CHARS},
                     )

@@ -18,7 +18,9 @@ def import_new(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = import_job_create(
-            source=form.cleaned_data["source"], upload=form.cleaned_data["file"], actor=request.user,
+            source=form.cleaned_data["source"],
+            upload=form.cleaned_data["file"],
+            actor=request.user,
             language=get_language(),
         )
         return redirect("import_detail", pk=job.pk)

@@ -28,7 +28,9 @@ class Mechanism(TrilingualName):
 class Review(models.Model):
     """One cycle or session of a mechanism for one state (UPR cycle 3, 27th session; CERD 2023; a country visit)."""
 
-    mechanism = models.ForeignKey(Mechanism, verbose_name=_("mechanism"), on_delete=models.PROTECT, related_name="reviews")
+    mechanism = models.ForeignKey(
+        Mechanism, verbose_name=_("mechanism"), on_delete=models.PROTECT, related_name="reviews"
+    )
     state = models.ForeignKey("states.State", verbose_name=_("state under review"), on_delete=models.PROTECT)
     cycle = models.PositiveSmallIntegerField(_("cycle"), null=True, blank=True)
     session = models.PositiveSmallIntegerField(_("session"), null=True, blank=True)

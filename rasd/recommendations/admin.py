@@ -60,13 +60,26 @@ class AssignmentInline(admin.TabularInline):
 class RecommendationAdmin(admin.ModelAdmin):
     list_display = ("__str__", "mechanism", "year", "original_language", "position", "implementation_status", "source")
     list_filter = (
-        "mechanism__kind", "mechanism", "position", "implementation_status", "original_language", "source", "year",
+        "mechanism__kind",
+        "mechanism",
+        "position",
+        "implementation_status",
+        "original_language",
+        "source",
+        "year",
     )
     search_fields = ("code", "paragraph", "source_key", "text_ar", "text_fr", "text_en")
     list_select_related = ("mechanism",)
     autocomplete_fields = (
-        "state", "mechanism", "review", "document",
-        "recommending_states", "themes", "affected_persons", "sdg_targets", "national_axes",
+        "state",
+        "mechanism",
+        "review",
+        "document",
+        "recommending_states",
+        "themes",
+        "affected_persons",
+        "sdg_targets",
+        "national_axes",
     )
     readonly_fields = ("created_at", "updated_at")
     inlines = [AssignmentInline]

@@ -131,11 +131,19 @@ class Recommendation(models.Model):
         "mechanisms.Mechanism", verbose_name=_("mechanism"), on_delete=models.PROTECT, related_name="recommendations"
     )
     review = models.ForeignKey(
-        "mechanisms.Review", verbose_name=_("review"), null=True, blank=True, on_delete=models.PROTECT,
+        "mechanisms.Review",
+        verbose_name=_("review"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="recommendations",
     )
     document = models.ForeignKey(
-        "mechanisms.Document", verbose_name=_("document"), null=True, blank=True, on_delete=models.PROTECT,
+        "mechanisms.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="recommendations",
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.RECOMMENDATION)
@@ -155,7 +163,9 @@ class Recommendation(models.Model):
         _("action category"), choices=ActionCategory.choices, null=True, blank=True
     )
     implementation_status = models.CharField(
-        _("implementation status"), max_length=25, choices=ImplementationStatus.choices,
+        _("implementation status"),
+        max_length=25,
+        choices=ImplementationStatus.choices,
         default=ImplementationStatus.NOT_STARTED,
     )
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="recommendations")
@@ -180,7 +190,9 @@ class Recommendation(models.Model):
         ordering = ["-year", "mechanism__code", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "source_key"], condition=~models.Q(source_key=""), name="recommendation_source_key_unique"
+                fields=["source", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="recommendation_source_key_unique",
             )
         ]
         indexes = [models.Index(fields=["position"]), models.Index(fields=["implementation_status"])]

@@ -20,6 +20,7 @@ from rasd.recommendations.models import ImplementationStatus, NationalAxis, Posi
 # The value of the `position` filter that selects recommendations whose position is not recorded.
 POSITION_NONE = "none"
 
+
 @dataclass(frozen=True)
 class CountLine:
     """One line of a count table: the filter value that reproduces it, its label, the number."""
@@ -43,9 +44,9 @@ class RecommendationCounts:
 def _axis_membership(code: str) -> QuerySet:
     """Ids of the recommendations linked to the axis ``code`` or to one of its sub-axes."""
     through = Recommendation.national_axes.through
-    return through.objects.filter(
-        Q(nationalaxis__code=code) | Q(nationalaxis__parent__code=code)
-    ).values("recommendation_id")
+    return through.objects.filter(Q(nationalaxis__code=code) | Q(nationalaxis__parent__code=code)).values(
+        "recommendation_id"
+    )
 
 
 def recommendation_counts() -> RecommendationCounts:
@@ -130,7 +131,9 @@ def recommendation_list(*, filters: dict) -> QuerySet[Recommendation]:
         qs = qs.exclude(**{f"text_{value}": ""})
     if value := (filters.get("q") or "").strip():
         qs = qs.filter(
-            Q(text_ar__icontains=value) | Q(text_fr__icontains=value) | Q(text_en__icontains=value)
+            Q(text_ar__icontains=value)
+            | Q(text_fr__icontains=value)
+            | Q(text_en__icontains=value)
             | Q(code__icontains=value)
         )
     return qs

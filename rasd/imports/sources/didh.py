@@ -31,8 +31,21 @@ UPR_REVIEW = ReviewKey(mechanism="UPR", state=STATE, cycle=3, session=27, year=2
 UPR_DOCUMENT = "A/HRC/36/6"
 
 COLUMNS = {
-    "recommendations.csv": ["group_id", "text_fr", "text_ar", "mechanisms", "codes", "treaty_bodies", "sp_mandates",
-                            "recommending_states_fr", "axe_ids", "sous_axe_ids", "organisme_ids", "etat", "annee"],
+    "recommendations.csv": [
+        "group_id",
+        "text_fr",
+        "text_ar",
+        "mechanisms",
+        "codes",
+        "treaty_bodies",
+        "sp_mandates",
+        "recommending_states_fr",
+        "axe_ids",
+        "sous_axe_ids",
+        "organisme_ids",
+        "etat",
+        "annee",
+    ],
     "axes.csv": ["Id", "Label", "LabelAr", "Abv", "AbvAr"],
     "sous_axes.csv": ["Id", "Label", "LabelAr", "IdAxe"],
     "organismes_gov_entities.csv": ["Id", "Label", "LabelAr", "Type"],
@@ -43,7 +56,11 @@ COLUMNS = {
     "axes_en.csv": ["Id", "kind", "name_en", "short_name_en"],
 }
 ENTITY_TYPES = {"PE": Institution.Type.GOVERNMENT, "PJ": Institution.Type.JUDICIAL, "IN": Institution.Type.INDEPENDENT}
-ENTITY_TYPES_BY_NAME = {"cndh": Institution.Type.NHRI, "parlement": Institution.Type.PARLIAMENT, "ongs": Institution.Type.CSO}
+ENTITY_TYPES_BY_NAME = {
+    "cndh": Institution.Type.NHRI,
+    "parlement": Institution.Type.PARLIAMENT,
+    "ongs": Institution.Type.CSO,
+}
 STATUSES = {  # the DIDH's three states; a recommendation filed twice with two states takes the less advanced one
     "Non réalisé": ImplementationStatus.NOT_STARTED,
     "En cours": ImplementationStatus.IN_PROGRESS,
@@ -71,7 +88,11 @@ def files_from(path: Path | str | bytes, name: str = "") -> dict[str, bytes]:
             return {Path(n).name: archive.read(n) for n in archive.namelist() if n.endswith(".csv")}
     except zipfile.BadZipFile:
         raise ImportRejected(
-            [RowError(None, "", "", _("The DIDH data set is a ZIP file (or folder) of CSV files; this is not a ZIP file."))]
+            [
+                RowError(
+                    None, "", "", _("The DIDH data set is a ZIP file (or folder) of CSV files; this is not a ZIP file.")
+                )
+            ]
         ) from None
 
 
@@ -95,7 +116,10 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> DidhBat
             tables[filename] = read_table(files[filename], name=filename, required=required)
         except ImportRejected as exc:
             raise ImportRejected(
-                [RowError(e.row, f"{filename}: {e.column}" if e.column else filename, e.value, e.message) for e in exc.errors]
+                [
+                    RowError(e.row, f"{filename}: {e.column}" if e.column else filename, e.value, e.message)
+                    for e in exc.errors
+                ]
             ) from None
 
     errors = ErrorCollector()
@@ -103,12 +127,22 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> DidhBat
 
     english_axes = {(v["kind"], v["Id"]): v for _, v in tables["axes_en.csv"].rows}
     axis_codes = {}
-    for position, (row, values) in enumerate(tables["axes.csv"].rows, start=1):
+    for position, (_row, values) in enumerate(tables["axes.csv"].rows, start=1):
         axis_codes[values["Id"]] = values["Id"]
         english = english_axes.get(("axis", values["Id"]), {})
-        result.axes.append(dict(code=values["Id"], parent=None, position=position, name_fr=values["Label"],
-                                name_ar=values["LabelAr"], short_name_fr=values["Abv"], short_name_ar=values["AbvAr"],
-                                name_en=english.get("name_en", ""), short_name_en=english.get("short_name_en", "")))
+        result.axes.append(
+            dict(
+                code=values["Id"],
+                parent=None,
+                position=position,
+                name_fr=values["Label"],
+                name_ar=values["LabelAr"],
+                short_name_fr=values["Abv"],
+                short_name_ar=values["AbvAr"],
+                name_en=english.get("name_en", ""),
+                short_name_en=english.get("short_name_en", ""),
+            )
+        )
     sub_axis_codes = {}
     per_axis: dict[str, int] = {}
     for row, values in tables["sous_axes.csv"].rows:
@@ -119,21 +153,37 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> DidhBat
         code = f"{values['IdAxe']}.{per_axis[values['IdAxe']]}"
         sub_axis_codes[values["Id"]] = code
         english = english_axes.get(("sub_axis", values["Id"]), {})
-        result.axes.append(dict(code=code, parent=values["IdAxe"], position=int(values["Id"]), name_fr=values["Label"],
-                                name_ar=values["LabelAr"], name_en=english.get("name_en", "")))
+        result.axes.append(
+            dict(
+                code=code,
+                parent=values["IdAxe"],
+                position=int(values["Id"]),
+                name_fr=values["Label"],
+                name_ar=values["LabelAr"],
+                name_en=english.get("name_en", ""),
+            )
+        )
 
     english_entities = {v["Id"]: v for _, v in tables["organismes_en.csv"].rows}
     entity_codes = {}
-    for row, values in tables["organismes_gov_entities.csv"].rows:
+    for _row, values in tables["organismes_gov_entities.csv"].rows:
         code = slugify(values["Label"])[:60] or f"entity-{values['Id']}"
         entity_codes[values["Id"]] = code
         kind = ENTITY_TYPES_BY_NAME.get(code) or ENTITY_TYPES.get(values["Type"], Institution.Type.OTHER)
         english = english_entities.get(values["Id"], {})
-        result.institutions.append(dict(code=code, type=kind, name_fr=values["Label"], name_ar=values["LabelAr"],
-                                        name_en=english.get("name_en", ""), short_name_en=english.get("short_name_en", "")))
+        result.institutions.append(
+            dict(
+                code=code,
+                type=kind,
+                name_fr=values["Label"],
+                name_ar=values["LabelAr"],
+                name_en=english.get("name_en", ""),
+                short_name_en=english.get("short_name_en", ""),
+            )
+        )
 
     batch = result.batch
-    for row, values in tables["organes_treaty_bodies.csv"].rows:
+    for _row, values in tables["organes_treaty_bodies.csv"].rows:
         batch.mechanisms[values["Abv"]] = NamedSpec(
             code=values["Abv"], kind=Mechanism.Kind.TREATY_BODY, name_fr=values["Label"], name_ar=values["LabelAr"]
         )
@@ -145,8 +195,13 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> DidhBat
             continue
         code = english[values["Id"]]["code"]
         mandate_codes[values["Mandat"].strip()] = code
-        batch.mechanisms[code] = NamedSpec(code=code, kind=Mechanism.Kind.SPECIAL_PROCEDURE, name_fr=values["Mandat"],
-                                           name_ar=values["MandatAr"], name_en=english[values["Id"]]["name_en"])
+        batch.mechanisms[code] = NamedSpec(
+            code=code,
+            kind=Mechanism.Kind.SPECIAL_PROCEDURE,
+            name_fr=values["Mandat"],
+            name_ar=values["MandatAr"],
+            name_en=english[values["Id"]]["name_en"],
+        )
     batch.documents[UPR_DOCUMENT] = DocumentSpec(symbol=UPR_DOCUMENT, review=UPR_REVIEW)
 
     states = state_name_index()
@@ -167,12 +222,25 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> DidhBat
                 statuses.append(STATUSES[status])
         codes = [re.sub(r"\s+", "", c) for c in _ids(values["codes"])]
         record = RecommendationRecord(
-            row=row, source_key=values["group_id"].strip(), state=STATE, mechanism="", values=dict(
-                kind=Recommendation.Kind.RECOMMENDATION, text_fr=text_fr, text_ar=text_ar, text_en="",
-                original_language="fr", paragraph="", code="; ".join(codes), position="",
-                date=None, year=int(values["annee"]) if values["annee"].strip().isdigit() else None,
+            row=row,
+            source_key=values["group_id"].strip(),
+            state=STATE,
+            mechanism="",
+            values=dict(
+                kind=Recommendation.Kind.RECOMMENDATION,
+                text_fr=text_fr,
+                text_ar=text_ar,
+                text_en="",
+                original_language="fr",
+                paragraph="",
+                code="; ".join(codes),
+                position="",
+                date=None,
+                year=int(values["annee"]) if values["annee"].strip().isdigit() else None,
                 action_category=None,
-                implementation_status=min(statuses, key=STATUS_ORDER.index) if statuses else ImplementationStatus.NOT_STARTED,
+                implementation_status=min(statuses, key=STATUS_ORDER.index)
+                if statuses
+                else ImplementationStatus.NOT_STARTED,
             ),
         )
         if not record.source_key:

@@ -63,8 +63,9 @@ SPECIAL_PROCEDURE = re.compile(r"^(?:SR|WG|IE)\b")
 NUMBERED = re.compile(r"^(?P<number>\d{1,3}(?:\.\d{1,3})?)(?:\.\s*|\s+)(?P<text>[^\d\s].*)$", re.DOTALL)
 # "Rural women 49.The Committee…": a heading (no digits, no full stop) before the number, then a full stop and a
 # sentence. Requiring both keeps a number inside an ordinary sentence from being taken for a paragraph number.
-HEADED = re.compile(r"^(?P<heading>[^\d.\n]{1,200}?)\s*(?P<number>\d{1,3}(?:\.\d{1,3})?)\.\s*(?P<text>[A-Z“\"'‘(].*)$",
-                    re.DOTALL)
+HEADED = re.compile(
+    r"^(?P<heading>[^\d.\n]{1,200}?)\s*(?P<number>\d{1,3}(?:\.\d{1,3})?)\.\s*(?P<text>[A-Z“\"'‘(].*)$", re.DOTALL
+)
 SDG = re.compile(r"^(?P<code>\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?)(?:\s*-.*)?$", re.DOTALL)
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # Dates outside these years are typing mistakes, not UN documents.
@@ -149,7 +150,9 @@ def parse(path_or_bytes: Path | str | bytes, *, name: str = "", progress=None) -
 
     def code(row: int, column: str, item: str) -> bool:
         if len(item) > MAX_CODE_CHARS:
-            errors.add(row, column, item, _("The name is longer than %(limit)s characters.") % {"limit": MAX_CODE_CHARS})
+            errors.add(
+                row, column, item, _("The name is longer than %(limit)s characters.") % {"limit": MAX_CODE_CHARS}
+            )
             return False
         return True
 
@@ -202,8 +205,12 @@ def parse(path_or_bytes: Path | str | bytes, *, name: str = "", progress=None) -
             try:
                 parsed = _date(values.get(column))
             except ValueError:
-                errors.add(row, column, _one(values.get(column)),
-                           _("Not a date: expected an Excel date number or a date such as 2023-03-15."))
+                errors.add(
+                    row,
+                    column,
+                    _one(values.get(column)),
+                    _("Not a date: expected an Excel date number or a date such as 2023-03-15."),
+                )
                 continue
             if column == DATE:
                 date = parsed
@@ -231,8 +238,13 @@ def parse(path_or_bytes: Path | str | bytes, *, name: str = "", progress=None) -
             position = ""
 
         if body == "UPR":
-            review = ReviewKey(mechanism=body, state=iso3 or "", cycle=session_cycle(session) if session else None,
-                               session=session, year=year)
+            review = ReviewKey(
+                mechanism=body,
+                state=iso3 or "",
+                cycle=session_cycle(session) if session else None,
+                session=session,
+                year=year,
+            )
         else:
             review = ReviewKey(mechanism=body, state=iso3 or "", year=year)
         symbol = _one(values.get(SYMBOL))
@@ -240,10 +252,20 @@ def parse(path_or_bytes: Path | str | bytes, *, name: str = "", progress=None) -
             batch.documents.setdefault(symbol, DocumentSpec(symbol=symbol, review=review, date=date))
 
         record = RecommendationRecord(
-            row=row, source_key=source_key, state=iso3 or "", mechanism=body, review=review, document=symbol,
+            row=row,
+            source_key=source_key,
+            state=iso3 or "",
+            mechanism=body,
+            review=review,
+            document=symbol,
             values=dict(
-                kind=kind, text_en=text, original_language="en", paragraph=paragraph, position=position,
-                date=date, year=year,
+                kind=kind,
+                text_en=text,
+                original_language="en",
+                paragraph=paragraph,
+                position=position,
+                date=date,
+                year=year,
             ),
         )
         for state_name in _items(values.get(RECOMMENDING_STATES)):

@@ -70,7 +70,9 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
     allowed_kinds = ", ".join(sorted(KINDS))
 
     batch = Batch(source=Recommendation.Source.UPR_INFO)
-    batch.mechanisms[MECHANISM] = NamedSpec(code=MECHANISM, kind=Mechanism.Kind.UPR, name_en="Universal Periodic Review")
+    batch.mechanisms[MECHANISM] = NamedSpec(
+        code=MECHANISM, kind=Mechanism.Kind.UPR, name_en="Universal Periodic Review"
+    )
     errors = ErrorCollector()
     first_row_of_key: dict[str, int] = {}
     reviews: dict[tuple[str, int], ReviewKey] = {}  # (state, session) → the key its records share
@@ -83,12 +85,16 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
         source_key = f"{source_file}:{row_in_file}" if source_file and row_in_file else f"row:{row}"
         if len(source_key) > 200:
             errors.add(
-                row, "source_file", source_file,
+                row,
+                "source_file",
+                source_file,
                 _("The file name is too long to identify the row (200 characters at most)."),
             )
         elif source_key in first_row_of_key:
             errors.add(
-                row, "row_in_file", source_key,
+                row,
+                "row_in_file",
+                source_key,
                 _("This row has the same source file and row number as row %(row)s.")
                 % {"row": first_row_of_key[source_key]},
             )
@@ -112,7 +118,9 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
             errors.add(row, "kind", kind, _("Expected one of: %(values)s.") % {"values": allowed_kinds})
         elif (kind == Recommendation.Kind.VOLUNTARY_PLEDGE) != (response == VOLUNTARY_PLEDGE) and response in RESPONSES:
             errors.add(
-                row, "Response", response,
+                row,
+                "Response",
+                response,
                 _("A voluntary pledge has the response “Voluntary Pledge”, and only a voluntary pledge has it."),
             )
         is_pledge = kind == Recommendation.Kind.VOLUNTARY_PLEDGE
@@ -141,8 +149,11 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
             from_state = state_of(from_name)
             if from_state is None:
                 errors.add(
-                    row, "From", from_name,
-                    _("Unknown state.") if from_name
+                    row,
+                    "From",
+                    from_name,
+                    _("Unknown state.")
+                    if from_name
                     else _("The recommending state is empty; write “(Unknown)” if it is not known."),
                 )
             elif not (is_pledge and from_state == state):
@@ -168,15 +179,31 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
             review = reviews[state, session] = ReviewKey(
                 mechanism=MECHANISM, state=state, cycle=session_cycle(session), session=session, year=year
             )
-        batch.records.append(RecommendationRecord(
-            row=row, source_key=source_key, state=state, mechanism=MECHANISM, review=review,
-            values=dict(
-                kind=kind, text_ar="", text_fr="", text_en=text, original_language="en", paragraph="", code="",
-                position=RESPONSES[response], date=None, year=year, action_category=action,
-                implementation_status=ImplementationStatus.NOT_STARTED,
-            ),
-            recommending_states=recommending_states, themes=themes,
-        ))
+        batch.records.append(
+            RecommendationRecord(
+                row=row,
+                source_key=source_key,
+                state=state,
+                mechanism=MECHANISM,
+                review=review,
+                values=dict(
+                    kind=kind,
+                    text_ar="",
+                    text_fr="",
+                    text_en=text,
+                    original_language="en",
+                    paragraph="",
+                    code="",
+                    position=RESPONSES[response],
+                    date=None,
+                    year=year,
+                    action_category=action,
+                    implementation_status=ImplementationStatus.NOT_STARTED,
+                ),
+                recommending_states=recommending_states,
+                themes=themes,
+            )
+        )
     errors.raise_if_any()
     if progress:
         progress(total, total)

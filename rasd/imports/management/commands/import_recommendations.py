@@ -42,6 +42,4 @@ class Command(BaseCommand):
         finally:
             for bar in bars.values():
                 bar.close()
-        self.stdout.write(
-            f"{path}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
-        )
+        self.stdout.write(f"{path}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.")
