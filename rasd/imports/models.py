@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportSource(models.TextChoices):
-    DIDH = "didh", _("DIDH follow-up data (folder of CSV files)")
-    UPR_INFO = "upr_info", _("UPR Info recommendations (CSV)")
     UHRI = "uhri", _("UHRI export (Excel or CSV)")
+    UPR_INFO = "upr_info", _("UPR Info recommendations (CSV)")
+    DIDH = "didh", _("DIDH follow-up data (ZIP of CSV files)")
 
 
 class ImportJob(models.Model):
