@@ -61,7 +61,14 @@ INSTALLED_APPS = [
     "rasd.mechanisms",
     "rasd.recommendations",
     "rasd.followup",
+    "rasd.semantic",
+    "rasd.search",
     "rasd.imports",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "rasd.api",
 ]
 
 MIDDLEWARE = [
@@ -167,4 +174,33 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+}
+
+# The read API (/api/v1/): a token for scripts (`Authorization: Token …`), the session for the browser.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: an anonymous request is answered 401 with `WWW-Authenticate: Token`.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rasd.api.permissions.CanReadApi"],
+    "DEFAULT_PAGINATION_CLASS": "rasd.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Rasd API",
+    "DESCRIPTION": (
+        "Read access to the recommendations a state received from the UN human-rights mechanisms, with their texts "
+        "in Arabic, French and English, and to the reference data that classifies them. Authenticate with a token "
+        "(`Authorization: Token <key>`) or a browser session."
+    ),
+    "VERSION": "1",
+    # OpenAPI 3.1: a nullable nested object (a recommendation's review) is described exactly, as JSON Schema.
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rasd.api.permissions.CanReadApi"],
+    # Swagger UI comes from a pinned PyPI package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

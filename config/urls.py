@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("rasd.accounts.urls")),
     path("imports/", include("rasd.imports.urls")),
+    path("api/v1/", include("rasd.api.urls")),
     path("", include("rasd.recommendations.urls")),
 ]
 

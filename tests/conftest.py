@@ -13,11 +13,15 @@ UPR_INFO_FILE = Path(settings.BASE_DIR) / "data" / "samples" / "upr_info_2008_20
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
+    from django_tasks_db.models import DBTaskResult
+
     from rasd.imports.services import import_file
 
     with django_db_blocker.unblock():
         reference_data_load()
         import_file(source="didh", data=DEMO_DIR)
+        # The demo import queued its embeddings for the worker; tests that need vectors compute their own.
+        DBTaskResult.objects.all().delete()
 
 
 @pytest.fixture(autouse=True)

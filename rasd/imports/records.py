@@ -101,6 +101,8 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Ids of the recommendations created or updated, for what follows their changes (the search index).
+    changed_ids: list[int] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -338,6 +340,7 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
             )
         )
     result.created = len(created)
+    result.changed_ids = [r.pk for r in to_update] + [r.pk for r in created]
 
     if to_update:
         Recommendation.objects.bulk_update(to_update, sorted(updated_fields | {"updated_at"}), batch_size=500)

@@ -16,6 +16,7 @@ from rasd.imports.errors import ImportRejected, RowError
 from rasd.imports.models import ImportJob, ImportSource
 from rasd.imports.records import ImportResult
 from rasd.imports.sources import didh, uhri, upr_info
+from rasd.recommendations.services import recommendations_changed
 
 SOURCES: dict[str, ModuleType] = {
     ImportSource.DIDH: didh,
@@ -45,7 +46,9 @@ def import_file(
     report = (lambda stage: lambda done, total: progress(stage, done, total)) if progress else (lambda stage: None)
     parsed = module.parse(data, name=name, progress=report("reading"))
     with transaction.atomic():
-        return module.write(parsed, actor=actor, label=label or name, progress=report("saving"))
+        result = module.write(parsed, actor=actor, label=label or name, progress=report("saving"))
+        recommendations_changed(recommendation_ids=result.changed_ids)
+        return result
 
 
 def import_job_create(*, source: str, upload, actor, language: str = "en") -> ImportJob:

@@ -7,6 +7,7 @@ from rasd.core.history import history_record
 from rasd.core.models import HistoryEntry
 from rasd.followup.models import Assignment
 from rasd.recommendations.models import AffectedPerson, NationalAxis, Recommendation, SdgGoal, SdgTarget, Theme
+from rasd.recommendations.services import recommendations_changed
 
 
 @admin.register(Theme)
@@ -102,6 +103,7 @@ class RecommendationAdmin(admin.ModelAdmin):
             previous = Recommendation.objects.get(pk=obj.pk)
             form._rasd_before = {name: _value(previous, name) for name in form.changed_data}
         super().save_model(request, obj, form, change)
+        recommendations_changed(recommendation_ids=[obj.pk])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -6,4 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("recommendations/", views.recommendation_list, name="recommendation_list"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
+    path("recommendations/<int:pk>/similar/", views.recommendation_similar, name="recommendation_similar"),
 ]

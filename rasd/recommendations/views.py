@@ -1,80 +1,428 @@
+"""The read pages: home, the recommendation list (search, filters, facets) and one recommendation.
+
+The list is one shareable URL: every filter is a GET parameter (repeated for several values). With htmx, a filter
+or a search updates the results and the facets in place (the view then answers with ``recommendation_list_partial``)
+and pushes the new URL; without JavaScript the same form and links load whole pages.
+"""
+
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+from django.db.models import CharField, QuerySet, Value
+from django.db.models.functions import Cast
+from django.http import Http404, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rasd.core.models import Language
-from rasd.mechanisms.models import Mechanism
+from rasd.institutions.models import Institution
+from rasd.mechanisms.models import Document, Mechanism, Review
 from rasd.recommendations import selectors
-from rasd.recommendations.models import ImplementationStatus, NationalAxis, Position, Recommendation
+from rasd.recommendations.models import (
+    AffectedPerson,
+    ImplementationStatus,
+    NationalAxis,
+    Position,
+    Recommendation,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+)
 from rasd.states.models import State
 
 PAGE_SIZE = 25
+# Values of a facet shown before "show more".
+FACET_SHOWN = 10
+# Similar recommendations shown on a recommendation's page.
+SIMILAR_SHOWN = 10
+
+MODE_CHOICES = [
+    ("keyword", pgettext_lazy("search mode", "Keyword")),
+    ("semantic", pgettext_lazy("search mode", "Semantic")),
+    ("hybrid", pgettext_lazy("search mode", "Hybrid")),
+]
+SORT_CHOICES = [
+    ("relevance", _("Relevance")),
+    ("newest", _("Newest first")),
+    ("oldest", _("Oldest first")),
+    ("mechanism", _("By mechanism")),
+]
+
+
+class ReferenceField(forms.MultipleChoiceField):
+    """Any number of values of a reference table's key (a mechanism's code, a review's id…).
+
+    That each value exists is checked by the form, for all its reference fields in one query (``known``), made
+    only when one of them is used: the list's many filters cost nothing while they are empty. ``also`` names a
+    second key the values may be given by (a theme's id or code).
+    """
+
+    def __init__(self, *, queryset, key: str, also: str = "", numeric: bool = False, upper: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.queryset, self.key, self.also, self.numeric, self.upper = queryset, key, also, numeric, upper
+
+    def to_python(self, value):
+        values = [value.strip() for value in super().to_python(value) if value.strip()]
+        return [value.upper() for value in values] if self.upper else values
+
+    def valid_value(self, value) -> bool:
+        # Existence is the form's check; here only what the database could not even compare.
+        return bool(self.also) or not self.numeric or (value.isascii() and value.isdigit())
+
+    def known(self, name: str, values: list[str]) -> list[QuerySet]:
+        """Queries of (name, key as text) for the values that exist, to be joined by UNION with the others'."""
+        label = Value(name, output_field=CharField())
+        numbers = [v for v in values if v.isascii() and v.isdigit()]
+        keys = [(self.key, numbers if self.numeric else values)] + ([(self.also, values)] if self.also else [])
+        return [
+            self.queryset.filter(**{f"{key}__in": wanted}).values_list(label, Cast(key, CharField())).order_by()
+            for key, wanted in keys
+            if wanted
+        ]
 
 
 class RecommendationFilterForm(forms.Form):
-    """The list's GET filters. An unknown value in one filter drops that filter only, never the page."""
+    """The list's GET parameters, shared with the API (which documents itself from these fields).
 
-    q = forms.CharField(label=_("Text or code contains"), required=False, max_length=200)
-    mechanism = forms.ChoiceField(label=_("Mechanism"), required=False)
-    kind = forms.ChoiceField(label=_("Kind of mechanism"), required=False)
-    position = forms.ChoiceField(label=_("Position"), required=False)
-    status = forms.ChoiceField(label=_("Implementation status"), required=False)
-    axis = forms.ChoiceField(label=_("National axis"), required=False)
-    state = forms.ChoiceField(label=_("State under review"), required=False)
-    lang = forms.ChoiceField(label=_("Text available in"), required=False)
+    A filter with a value it does not know is invalid: the page then drops that filter only, never the page; the
+    API refuses the request. Filters with several values match any of them; different filters narrow each other.
+    """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        every = [("", _("All"))]
-        mechanisms = Mechanism.objects.all()
-        self.fields["mechanism"].choices = every + [(m.code, selectors.mechanism_label(m)) for m in mechanisms]
-        self.fields["kind"].choices = every + list(Mechanism.Kind.choices)
-        not_recorded = (selectors.POSITION_NONE, _("Not recorded"))
-        self.fields["position"].choices = every + list(Position.choices) + [not_recorded]
-        self.fields["status"].choices = every + list(ImplementationStatus.choices)
-        # Sub-axes follow their axis, marked with a dash, so one select shows the two levels.
-        axes = list(NationalAxis.objects.order_by("position", "code"))
-        axis_choices = list(every)
-        for top in (axis for axis in axes if axis.parent_id is None):
-            axis_choices.append((top.code, f"{top.code} · {top.name}"))
-            axis_choices += [(a.code, f"— {a.code} · {a.name}") for a in axes if a.parent_id == top.id]
-        self.fields["axis"].choices = axis_choices
-        # Only states that have been reviewed: a select of 200 states would hide the few that matter.
-        reviewed = State.objects.filter(pk__in=Recommendation.objects.values("state_id"))
-        self.fields["state"].choices = every + [(s.iso3, s.name) for s in reviewed]
-        self.fields["lang"].choices = every + list(Language.choices)
-        for name, field in self.fields.items():
-            if name != "q":
-                field.widget.attrs["class"] = "form-select form-select-sm"
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=500,
+        help_text=_("Words in any of the three languages, a “phrase”, OR, NOT, a prefix*, or a code."),
+    )
+    mode = forms.ChoiceField(
+        label=_("Search mode"),
+        choices=MODE_CHOICES,
+        required=False,
+        help_text=_("keyword: the words; semantic: the meaning, across languages; hybrid: both."),
+    )
+    sort = forms.ChoiceField(label=_("Order"), choices=SORT_CHOICES, required=False)
+    mechanism = ReferenceField(
+        label=_("Mechanism"), queryset=Mechanism.objects, key="code", required=False, help_text=_("Code, e.g. CAT.")
+    )
+    kind = forms.MultipleChoiceField(label=_("Kind of mechanism"), choices=Mechanism.Kind.choices, required=False)
+    review = ReferenceField(label=_("Review"), queryset=Review.objects, key="id", numeric=True, required=False)
+    document = ReferenceField(
+        label=_("Document"),
+        queryset=Document.objects,
+        key="symbol",
+        required=False,
+        help_text=_("Symbol, e.g. A/HRC/36/6."),
+    )
+    position = forms.MultipleChoiceField(
+        label=_("Position"),
+        choices=[*Position.choices, (selectors.POSITION_NONE, _("Not recorded"))],
+        required=False,
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Implementation status"), choices=ImplementationStatus.choices, required=False
+    )
+    axis = ReferenceField(
+        label=_("National axis"),
+        queryset=NationalAxis.objects,
+        key="code",
+        required=False,
+        help_text=_("Code; an axis includes its sub-axes."),
+    )
+    institution = ReferenceField(
+        label=_("Institution"),
+        queryset=Institution.objects,
+        key="code",
+        required=False,
+        help_text=_("Code of an institution assigned, as lead or in support."),
+    )
+    theme = ReferenceField(
+        label=_("Theme"),
+        queryset=Theme.objects,
+        key="id",
+        numeric=True,
+        also="code",
+        required=False,
+        help_text=_("Id or code."),
+    )
+    affected_person = ReferenceField(
+        label=_("Affected persons"), queryset=AffectedPerson.objects, key="code", required=False
+    )
+    sdg_goal = ReferenceField(
+        label=_("Sustainable Development Goal"),
+        queryset=SdgGoal.objects,
+        key="number",
+        numeric=True,
+        required=False,
+        help_text=_("Number, 1 to 17."),
+    )
+    sdg_target = ReferenceField(
+        label=_("SDG target"), queryset=SdgTarget.objects, key="code", required=False, help_text=_("Code, e.g. 16.3.")
+    )
+    recommending_state = ReferenceField(
+        label=_("Recommending state"),
+        queryset=State.objects,
+        key="iso3",
+        upper=True,
+        required=False,
+        help_text=_("ISO alpha-3 code, e.g. FRA."),
+    )
+    state = ReferenceField(
+        label=_("State under review"),
+        queryset=State.objects,
+        key="iso3",
+        upper=True,
+        required=False,
+        help_text=_("ISO alpha-3 code, e.g. MAR."),
+    )
+    lang = forms.MultipleChoiceField(label=_("Text available in"), choices=Language.choices, required=False)
+    year_from = forms.IntegerField(label=_("From year"), required=False, min_value=1900, max_value=2100)
+    year_to = forms.IntegerField(label=_("To year"), required=False, min_value=1900, max_value=2100)
+    similar_to = forms.IntegerField(
+        label=_("Similar to"),
+        required=False,
+        min_value=1,
+        help_text=_("Id of a recommendation: the ones most like it, most similar first."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        references = {
+            name: (field, cleaned[name])
+            for name, field in self.fields.items()
+            if isinstance(field, ReferenceField) and cleaned.get(name)
+        }
+        queries = [query for name, (field, values) in references.items() for query in field.known(name, values)]
+        if queries:
+            known = set(queries[0].union(*queries[1:], all=True))
+            for name, (field, values) in references.items():
+                unknown = [value for value in values if (name, value) not in known]
+                if unknown:
+                    self.add_error(
+                        name,
+                        ValidationError(
+                            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": unknown[0]}
+                        ),
+                    )
+        return cleaned
 
     def filters(self) -> dict:
+        """The valid filters, for ``selectors.recommendation_list`` (lists for the filters with several values)."""
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", [])}
 
 
 def home(request):
     return render(request, "recommendations/home.html", {"counts": selectors.recommendation_counts()})
 
 
+# ---- the list ----
+
+FACET_TITLES = {
+    "sdg_goal": _("Sustainable Development Goals"),
+    "year": _("Year"),
+}
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    """A facet value with the URL that chooses or unchooses it."""
+
+    value: selectors.FacetValue
+    url: str
+    anchor: str  # the link's id, so that the keyboard focus stays on it when htmx redraws the facets
+    children: tuple["FacetLink", ...] = ()
+
+
+@dataclass(frozen=True)
+class FacetBox:
+    name: str
+    title: str
+    links: tuple[FacetLink, ...]  # the first values
+    more: tuple[FacetLink, ...]  # behind "show more"
+    more_open: bool  # a chosen value is among them
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    title: str
+    label: str
+    remove_url: str
+
+
+class ListUrls:
+    """URLs of the list that change one thing in the current query (and go back to the first page)."""
+
+    def __init__(self, path: str, query: QueryDict):
+        self.path, self.query = path, query
+
+    def with_(self, **values: list[str]) -> str:
+        query = self.query.copy()
+        query.pop("page", None)
+        for name, value in values.items():
+            query.setlist(name, value)
+        encoded = query.urlencode()
+        return f"{self.path}?{encoded}" if encoded else self.path
+
+    def toggle(self, name: str, value: str) -> str:
+        values = self.query.getlist(name)
+        return self.with_(**{name: [v for v in values if v != value] if value in values else [*values, value]})
+
+    def year(self, year: str) -> str:
+        same = self.query.get("year_from") == self.query.get("year_to") == year
+        return self.with_(year_from=[] if same else [year], year_to=[] if same else [year])
+
+    def cleared(self) -> str:
+        """Every filter removed; the search text, its mode and the order stay."""
+        query = QueryDict(mutable=True)
+        for name in ("q", "mode", "sort"):
+            if self.query.get(name):
+                query.setlist(name, self.query.getlist(name)[:1])
+        return f"{self.path}?{query.urlencode()}" if query else self.path
+
+    def hidden(self, *shown: str) -> list[tuple[str, str]]:
+        """(name, value) of the query's parameters that a form showing ``shown`` must carry to keep them."""
+        skipped = {*shown, "page"}
+        return [(name, v) for name, values in self.query.lists() if name not in skipped for v in values if v]
+
+
+def _facet_boxes(facets: list[selectors.Facet], urls: ListUrls) -> list[FacetBox]:
+    anchors: set[str] = set()
+
+    def anchor(name: str, value: str) -> str:
+        base = f"facet-{name}-{slugify(value) or 'value'}"
+        candidate, n = base, 1
+        while candidate in anchors:
+            n += 1
+            candidate = f"{base}-{n}"
+        anchors.add(candidate)
+        return candidate
+
+    def link(name: str, value: selectors.FacetValue, children_name: str) -> FacetLink:
+        url = urls.year(value.value) if name == "year" else urls.toggle(name, value.value)
+        kids = tuple(link(children_name, child, children_name) for child in value.children)
+        return FacetLink(value, url, anchor(name, value.value), kids)
+
+    boxes = []
+    for facet in facets:
+        links = [link(facet.name, value, facet.children_name) for value in facet.values]
+        more = links[FACET_SHOWN:]
+        title = FACET_TITLES.get(facet.name) or RecommendationFilterForm.base_fields[facet.name].label
+        boxes.append(
+            FacetBox(
+                facet.name,
+                str(title),
+                tuple(links[:FACET_SHOWN]),
+                tuple(more),
+                any(_chosen_within(item) for item in more),
+            )
+        )
+    return boxes
+
+
+def _chosen_within(link: FacetLink) -> bool:
+    return link.value.selected or any(_chosen_within(child) for child in link.children)
+
+
+def _active_filters(boxes: list[FacetBox], urls: ListUrls, results, similar_to) -> list[ActiveFilter]:
+    """The filters in use, each with the URL that removes it: chips above the results, for phones above all."""
+    active = []
+    for box in boxes:
+        if box.name == "year":
+            continue
+        stack = [*box.links, *box.more]
+        while stack:
+            item = stack.pop(0)
+            if item.value.selected:
+                active.append(ActiveFilter(box.title, item.value.label, item.url))
+            stack[:0] = item.children
+    wanted = results.filters
+    if wanted.year_from is not None or wanted.year_to is not None:
+        if wanted.year_from == wanted.year_to:
+            label = str(wanted.year_from)
+        elif wanted.year_to is None:
+            label = _("from %(year)s") % {"year": wanted.year_from}
+        elif wanted.year_from is None:
+            label = _("until %(year)s") % {"year": wanted.year_to}
+        else:
+            label = f"{wanted.year_from}–{wanted.year_to}"
+        active.append(ActiveFilter(str(FACET_TITLES["year"]), label, urls.with_(year_from=[], year_to=[])))
+    if similar_to is not None:
+        active.append(ActiveFilter(str(_("Similar to")), str(similar_to), urls.with_(similar_to=[])))
+    return active
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of rows, which the facets have counted already."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _sort_options(results) -> list[tuple[str, str, bool]]:
+    """(value sent, label, selected) of each order: the default one is sent empty, relevance offered with a search."""
+    default = "relevance" if results.ranked else "newest"
+    return [
+        ("" if value == default else value, label, value == results.sort)
+        for value, label in SORT_CHOICES
+        if value != "relevance" or results.ranked
+    ]
+
+
+def _is_htmx(request) -> bool:
+    # A history restore after htmx's cache misses asks for the whole page, though it says HX-Request too.
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+
+
 @login_required
 def recommendation_list(request):
     form = RecommendationFilterForm(request.GET)
-    filters = form.filters()
-    page = Paginator(selectors.recommendation_list(filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "recommendations/recommendation_list.html",
-        {
-            "form": form,
-            "filters": filters,
-            "page_obj": page,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
-            "recommendations": page.object_list,
-        },
-    )
+    results = selectors.recommendation_results(filters=form.filters())
+    counted = selectors.recommendation_facets(results=results)
+    page = CountedPaginator(results.recommendations, PAGE_SIZE, count=counted.total).get_page(request.GET.get("page"))
+    recommendations = list(page.object_list)
+    snippets = selectors.search_snippets(results=results, recommendation_ids=[r.pk for r in recommendations])
+    for recommendation in recommendations:
+        recommendation.snippet, recommendation.snippet_language = snippets.get(recommendation.pk, ("", ""))
+    similar_to = None
+    if results.filters.similar_to is not None:
+        similar_to = Recommendation.objects.select_related("mechanism").filter(pk=results.filters.similar_to).first()
+    urls = ListUrls(request.path, request.GET)
+    boxes = _facet_boxes(counted.facets, urls)
+    active = _active_filters(boxes, urls, results, similar_to or results.filters.similar_to)
+    context = {
+        "form": form,
+        "results": results,
+        "filters": results.filters,
+        "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+        "recommendations": recommendations,
+        "facets": boxes,
+        "active_filters": active,
+        "clear_url": urls.cleared(),
+        "search_state": urls.hidden("q", "mode", "sort"),
+        "year_state": urls.hidden("year_from", "year_to"),
+        "modes": MODE_CHOICES,
+        "sort_options": _sort_options(results),
+        "similar_to": similar_to,
+        "search_limit": selectors.SEARCH_LIMIT,
+    }
+    template = "recommendation_list_partial" if _is_htmx(request) else "recommendation_list"
+    response = render(request, f"recommendations/{template}.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
@@ -88,3 +436,18 @@ def recommendation_detail(request, pk: int):
         "recommendations/recommendation_detail.html",
         {"recommendation": recommendation, "history": history},
     )
+
+
+@login_required
+def recommendation_similar(request, pk: int):
+    """The "more like this" section of a recommendation's page, which htmx loads once the page is shown; a plain
+    visit goes to the list of the similar recommendations instead."""
+    list_url = f"{reverse('recommendation_list')}?similar_to={pk}"
+    if not _is_htmx(request):
+        return redirect(list_url)
+    similar = selectors.recommendation_similar(recommendation_id=pk, limit=SIMILAR_SHOWN)
+    response = render(
+        request, "recommendations/includes/similar.html", {"similar": similar, "list_url": list_url, "pk": pk}
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response

@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from rasd.api import views
+
+app_name = "api"
+
+router = DefaultRouter()
+# No ".json" suffixes: a code or a document symbol may contain a dot, and JSON is the default anyway.
+router.include_format_suffixes = False
+router.register("recommendations", views.RecommendationViewSet, basename="recommendation")
+router.register("mechanisms", views.MechanismViewSet, basename="mechanism")
+router.register("reviews", views.ReviewViewSet, basename="review")
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("states", views.StateViewSet, basename="state")
+router.register("institutions", views.InstitutionViewSet, basename="institution")
+router.register("themes", views.ThemeViewSet, basename="theme")
+router.register("affected-persons", views.AffectedPersonViewSet, basename="affected-person")
+router.register("sdg-goals", views.SdgGoalViewSet, basename="sdg-goal")
+router.register("sdg-targets", views.SdgTargetViewSet, basename="sdg-target")
+router.register("national-axes", views.NationalAxisViewSet, basename="national-axis")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The documentation page is for people in a browser: send them to the login page rather than answer 401.
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    *router.urls,
+]

@@ -1,0 +1,176 @@
+"""The read API: each view parses the request, calls a selector or one queryset, and serializes.
+
+Recommendations are listed through the list page's own form and selector, so that a URL's filters give the same
+recommendations on the page and in the API.
+"""
+
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.exceptions import ValidationError
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from rasd.api import serializers
+from rasd.institutions.models import Institution
+from rasd.mechanisms.models import Document, Mechanism, Review
+from rasd.recommendations import selectors
+from rasd.recommendations.models import AffectedPerson, NationalAxis, Recommendation, SdgGoal, SdgTarget, Theme
+from rasd.recommendations.views import RecommendationFilterForm
+from rasd.states.models import State
+
+FORM_FIELD_TYPES = {
+    forms.IntegerField: OpenApiTypes.INT,
+    forms.DecimalField: OpenApiTypes.NUMBER,
+    forms.FloatField: OpenApiTypes.NUMBER,
+    forms.DateField: OpenApiTypes.DATE,
+    forms.BooleanField: OpenApiTypes.BOOL,
+}
+
+
+def _filter_parameter(name: str, field: forms.Field) -> OpenApiParameter:
+    kind = next((t for cls, t in FORM_FIELD_TYPES.items() if isinstance(field, cls)), OpenApiTypes.STR)
+    many = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+    # Fixed choices become an enum; a filter by reference data (a mechanism's code…) has none in the form.
+    choices = [value for value, _label in getattr(field, "choices", ()) if value != ""]
+    return OpenApiParameter(
+        name,
+        kind,
+        OpenApiParameter.QUERY,
+        description=field.help_text or field.label or name,  # lazy: in the reader's language
+        enum=choices or None,
+        many=many,
+    )
+
+
+# Documented from the form itself: a filter added to the list page is accepted and documented here at once.
+FILTER_PARAMETERS = [_filter_parameter(name, field) for name, field in RecommendationFilterForm.base_fields.items()]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List recommendations",
+        parameters=FILTER_PARAMETERS,
+        responses={
+            200: serializers.RecommendationSerializer(many=True),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="A filter value that is not known, or a search text that cannot be read: {parameter: [messages]}.",
+            ),
+        },
+    ),
+    retrieve=extend_schema(summary="One recommendation"),
+)
+class RecommendationViewSet(ReadOnlyModelViewSet):
+    """Recommendations made to the state by the UN human-rights mechanisms, with their texts in Arabic, French and
+    English (empty when a language is missing), their classification and the institutions assigned to them.
+
+    The list takes the list page's search and filters. A filter repeated (`?mechanism=CAT&mechanism=CRC`) matches
+    any of its values; different filters narrow each other. A value the list page does not know, or a search text
+    it cannot read, is refused with 400 rather than ignored.
+    """
+
+    queryset = Recommendation.objects.all()  # tells the schema the model; the rows come from the selector
+    serializer_class = serializers.RecommendationSerializer
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        filters = {}
+        if self.action == "list":
+            form = RecommendationFilterForm(self.request.query_params)
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            filters = form.filters()
+        # The detail goes through the list's selector too, so that it can never show a recommendation the list
+        # would not (when visibility rules arrive), and both load their rows alike.
+        results = selectors.recommendation_results(filters=filters)
+        if results.search_error is not None:
+            raise ValidationError({"q": [str(results.search_error)]})
+        return selectors.recommendation_with_details(results.recommendations)
+
+
+class MechanismViewSet(ReadOnlyModelViewSet):
+    """The bodies that make recommendations: the UPR, the treaty bodies, the special procedures; by code."""
+
+    queryset = Mechanism.objects.all()
+    serializer_class = serializers.MechanismSerializer
+    lookup_field = "code"
+    lookup_value_regex = ".+"  # special procedures' codes are phrases ("SR on torture")
+
+
+class ReviewViewSet(ReadOnlyModelViewSet):
+    """One cycle or session of a mechanism for one state (a UPR cycle, a treaty body's review, a country visit)."""
+
+    queryset = Review.objects.select_related("mechanism", "state")
+    serializer_class = serializers.ReviewSerializer
+    lookup_value_regex = r"\d+"
+
+
+class DocumentViewSet(ReadOnlyModelViewSet):
+    """The UN documents that carry recommendations, by symbol (its slashes stay as they are: /documents/A/HRC/36/6/)."""
+
+    queryset = Document.objects.all()
+    serializer_class = serializers.DocumentSerializer
+    lookup_field = "symbol"
+    lookup_value_regex = ".+"
+
+
+class StateViewSet(ReadOnlyModelViewSet):
+    """States under review and recommending states, by ISO alpha-3 code (upper case)."""
+
+    queryset = State.objects.all()
+    serializer_class = serializers.StateSerializer
+    lookup_field = "iso3"
+    lookup_value_regex = "[^/]+"
+
+
+class InstitutionViewSet(ReadOnlyModelViewSet):
+    """The institutions that implement, coordinate, support or observe the follow-up, by code."""
+
+    queryset = Institution.objects.all()
+    serializer_class = serializers.InstitutionSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+
+class ThemeViewSet(ReadOnlyModelViewSet):
+    """Subject headings; a code is unique within its vocabulary only, so a theme is found by id."""
+
+    queryset = Theme.objects.all()
+    serializer_class = serializers.ThemeSerializer
+    lookup_value_regex = r"\d+"
+
+
+class AffectedPersonViewSet(ReadOnlyModelViewSet):
+    """The groups of persons recommendations concern, by code."""
+
+    queryset = AffectedPerson.objects.all()
+    serializer_class = serializers.AffectedPersonSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+
+class SdgGoalViewSet(ReadOnlyModelViewSet):
+    """The 17 Sustainable Development Goals, by number, with the codes of their targets."""
+
+    queryset = SdgGoal.objects.prefetch_related("targets")
+    serializer_class = serializers.SdgGoalSerializer
+    lookup_field = "number"
+    lookup_value_regex = r"\d+"
+
+
+class SdgTargetViewSet(ReadOnlyModelViewSet):
+    """The SDG targets, by code (16.3, 5.a)."""
+
+    queryset = SdgTarget.objects.select_related("goal")
+    serializer_class = serializers.SdgTargetSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+
+class NationalAxisViewSet(ReadOnlyModelViewSet):
+    """The national classification: axes and their sub-axes (a sub-axis names its axis in ``parent``), by code."""
+
+    queryset = NationalAxis.objects.select_related("parent")
+    serializer_class = serializers.NationalAxisSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"

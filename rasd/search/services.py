@@ -1,0 +1,275 @@
+"""Searching recommendations, and keeping the search index in step with them.
+
+- ``recommendation_search``: keyword search (the query language of ``query.py``), semantic search (the
+  ``rasd.semantic`` app's embeddings) or both fused, best first, each hit with a highlighted snippet.
+- ``recommendation_more_like_this``: the recommendations closest to one.
+- ``search_index_update``: (re)index some recommendations, or all. The importer calls it inside the import's
+  transaction and the admin when a recommendation is saved, so the index changes exactly when the data does;
+  code that writes recommendations any other way must call it too.
+"""
+
+import html
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import islice
+
+from django.db import transaction
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from rasd.core.models import active_language
+from rasd.recommendations.models import Recommendation
+from rasd.search import normalise
+from rasd.search.backends import INDEXED_FIELDS, backend, index_entry
+from rasd.search.query import Any, Matcher, Node, Phrase, SearchQueryError, parse, parse_lenient
+
+__all__ = [
+    "SearchHit",
+    "SearchQueryError",
+    "recommendation_more_like_this",
+    "recommendation_search",
+    "recommendation_snippets",
+    "search_index_update",
+]
+
+logger = logging.getLogger(__name__)
+
+MODES = ("keyword", "semantic", "hybrid")
+RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al. 2009): 1 / (60 + rank)
+SNIPPET_WORDS = 40
+SNIPPET_WORDS_BEFORE = 12  # of the 40, how many come before the first match
+# Hits that get a snippet unless the caller says otherwise: a page of the list. Making snippets for all 1,000 hits
+# would cost more than the search itself (0.1 ms each on the demo data's long texts); the list asks
+# recommendation_snippets() for those of the page it shows when they are not among these.
+DEFAULT_SNIPPETS = 25
+MARK_JOINERS = {" ", "\u00a0", "’", "'", "-"}
+TEXT_FIELDS = {"ar": "text_ar", "fr": "text_fr", "en": "text_en"}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    recommendation_id: int
+    score: float  # higher is better
+    snippet: str = ""  # safe HTML with <mark>, may be ""
+    language: str = ""  # language of the snippet
+
+
+# Searching
+
+
+def recommendation_search(
+    *, query: str, mode: str = "keyword", limit: int = 1000, snippets: int = DEFAULT_SNIPPETS
+) -> list[SearchHit]:
+    """The recommendations that match ``query``, best first, at most ``limit``.
+
+    ``mode``: "keyword" (words, "phrases", AND/OR/NOT, prefix*: see ``query.py``), "semantic" (closest meaning, in
+    any language) or "hybrid" (the two rankings fused by reciprocal rank). The first ``snippets`` hits carry a
+    snippet of the text that matched, with the matching words in ``<mark>``. An empty query finds nothing.
+
+    Raises ``SearchQueryError`` (its message is for the user) for a keyword query that cannot be read or an
+    unknown mode; semantic and hybrid searches take any text.
+    """
+    if mode not in MODES:
+        raise SearchQueryError(_("Unknown search mode “%(mode)s”.") % {"mode": mode})
+    if not query.strip() or limit <= 0:
+        return []
+    if mode == "keyword":
+        node = parse(query)
+        ranking = backend().search(node, limit)
+    else:
+        node = _parse_forgiving(query)
+        ranking = _semantic_or_hybrid(query=query, node=node, mode=mode, limit=limit)
+    return _with_snippets(ranking, node, snippets)
+
+
+def _parse_forgiving(query: str) -> Node | None:
+    # Semantic and hybrid searches take a description; a stray quote or bracket in it is not an error.
+    try:
+        return parse(query)
+    except SearchQueryError:
+        return parse_lenient(query)
+
+
+def _semantic_or_hybrid(*, query: str, node: Node | None, mode: str, limit: int) -> list[tuple[int, float]]:
+    try:
+        from rasd.semantic.services import semantic_ranking
+    except ImportError:
+        # Without the semantic app (not installed in this deployment), the keyword ranking is the best there is.
+        logger.info("rasd.semantic is not installed: %s search falls back to keyword search", mode)
+        return backend().search(node, limit) if node is not None else []
+    semantic = semantic_ranking(query=query, limit=limit)
+    if mode == "semantic":
+        return list(semantic)
+    keyword = backend().search(node, limit) if node is not None else []
+    return reciprocal_rank_fusion([keyword, semantic], limit=limit)
+
+
+def reciprocal_rank_fusion(rankings: list[list[tuple[int, float]]], *, limit: int) -> list[tuple[int, float]]:
+    """Fuse rankings: each id scores the sum of 1 / (60 + its rank) over the rankings it is in; best first."""
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, (recommendation_id, _score) in enumerate(ranking, start=1):
+            scores[recommendation_id] = scores.get(recommendation_id, 0.0) + 1.0 / (RRF_K + rank)
+    # sorted() is stable: equal scores keep the order of the first ranking they appear in.
+    return sorted(scores.items(), key=lambda item: -item[1])[:limit]
+
+
+def recommendation_more_like_this(*, recommendation_id: int, limit: int = 20) -> list[SearchHit]:
+    """The recommendations closest in meaning to one (itself excluded), best first.
+
+    Uses ``rasd.semantic``'s embeddings; where that app is not installed, a keyword search for the most distinctive
+    words of the recommendation's own text.
+    """
+    try:
+        from rasd.semantic.services import similar_recommendations
+    except ImportError:
+        # Without the semantic app (not installed in this deployment), similar words are the best there is.
+        return [
+            SearchHit(pk, score) for pk, score in _similar_by_words(recommendation_id=recommendation_id, limit=limit)
+        ]
+    return [
+        SearchHit(pk, score)
+        for pk, score in similar_recommendations(recommendation_id=recommendation_id, limit=limit)
+        if pk != recommendation_id
+    ]
+
+
+# The longest distinct words of a text are, more often than not, the ones that say what it is about.
+SIMILAR_WORDS = 24
+
+
+def _similar_by_words(*, recommendation_id: int, limit: int) -> list[tuple[int, float]]:
+    recommendation = Recommendation.objects.filter(pk=recommendation_id).first()
+    if recommendation is None:
+        return []
+    texts = [(language, getattr(recommendation, field)) for language, field in TEXT_FIELDS.items()]
+    texts.sort(key=lambda pair: pair[0] != recommendation.original_language)  # the original first
+    language, text = next(((language, text) for language, text in texts if text), ("", ""))
+    words = {}
+    for match in normalise.WORD_RE.finditer(text):
+        word = match.group()
+        if len(normalise.fold(word)) > 3 and not any(c.isdigit() for c in word):
+            words.setdefault(tuple(normalise.word_terms(word, language)), word)
+    chosen = sorted(words.values(), key=lambda w: (-len(w), w))[:SIMILAR_WORDS]
+    if not chosen:
+        return []
+    node = Any(tuple(Phrase((word,)) for word in chosen))
+    return [(pk, score) for pk, score in backend().search(node, limit + 1) if pk != recommendation_id][:limit]
+
+
+# Snippets
+
+
+def _with_snippets(ranking: list[tuple[int, float]], node: Node | None, count: int) -> list[SearchHit]:
+    snippets = recommendation_snippets(node=node, recommendation_ids=[pk for pk, _ in ranking[:count]])
+    return [SearchHit(pk, float(score), *snippets.get(pk, ("", ""))) for pk, score in ranking]
+
+
+def recommendation_snippets(
+    *, recommendation_ids: list[int], query: str = "", node: Node | None = None
+) -> dict[int, tuple[str, str]]:
+    """(snippet HTML, language) of each recommendation for a query: ~40 words of the text that matched, in its
+    own language, the matching words in ``<mark>``, the rest escaped. For the pages after the first.
+
+    The text chosen is the one in the active language if it matched, else the original, else another that did;
+    a recommendation none of whose texts holds a matching word (a match on its code) gets no snippet.
+    """
+    if node is None:
+        if not query.strip():
+            return {}
+        node = _parse_forgiving(query)
+    matcher = Matcher(node)
+    if not matcher or not recommendation_ids:
+        return {}
+    rows = Recommendation.objects.filter(pk__in=recommendation_ids).values_list(
+        "pk", "original_language", *TEXT_FIELDS.values()
+    )
+    preferred = active_language()
+    snippets = {}
+    for pk, original, *texts in rows:
+        by_language = dict(zip(TEXT_FIELDS, texts))
+        for language in dict.fromkeys([preferred, original, *TEXT_FIELDS]):
+            text = by_language.get(language)
+            if not text:
+                continue
+            words = normalise.WORD_RE.findall(text)
+            marked = matcher.marked(normalise.words_terms(words, language))
+            if marked:
+                snippets[pk] = (_snippet_html(text, len(words), marked), language)
+                break
+    return snippets
+
+
+def _snippet_html(text: str, word_count: int, marked: set[int]) -> str:
+    """~40 words around the first marked one, escaped, each run of marked words in one <mark>."""
+    first = min(marked)
+    start = max(0, min(first - SNIPPET_WORDS_BEFORE, word_count - SNIPPET_WORDS))
+    end = min(word_count, start + SNIPPET_WORDS)
+    spans = [match.span() for match in islice(normalise.WORD_RE.finditer(text), end + 1)]
+    runs: list[list[int]] = []  # [first character, last character, last word index]
+    for index in sorted(i for i in marked if start <= i < end):
+        word_start, word_end = spans[index]
+        # "droits de l’homme" is one run: the words touch, or only a space, an apostrophe or a hyphen parts them.
+        if runs and runs[-1][2] == index - 1 and text[runs[-1][1] : word_start] in MARK_JOINERS:
+            runs[-1][1:] = [word_end, index]
+        else:
+            runs.append([word_start, word_end, index])
+    parts = ["…"] if start > 0 else []
+    cursor = spans[start][0]
+    for run_start, run_end, _index in runs:
+        parts += [html.escape(text[cursor:run_start]), "<mark>", html.escape(text[run_start:run_end]), "</mark>"]
+        cursor = run_end
+    if end < word_count:
+        parts.append(html.escape(text[cursor : spans[end][0]]).rstrip() + "…")
+    else:
+        parts.append(html.escape(text[cursor:]))
+    return mark_safe("".join(parts).strip())
+
+
+# The index
+
+
+def search_index_update(
+    *, recommendation_ids: list[int] | None = None, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Index the given recommendations again (``None``: rebuild the whole index); returns the rows indexed.
+
+    Ids of recommendations that no longer exist are removed from the index. Runs in the caller's transaction when
+    there is one (the importer's), so an import that fails leaves the index as it was. ``progress(done, total)``
+    follows the work.
+    """
+    search = backend()
+    recommendations = Recommendation.objects.order_by("pk").values_list(*INDEXED_FIELDS)
+    indexed = 0
+    # Atomic on its own too (a savepoint inside an import): a search never sees the index half rebuilt.
+    with transaction.atomic():
+        search.schema_repair()
+        if recommendation_ids is None:
+            search.clear()
+            total = recommendations.count()
+            chunks = _chunks_by_pk(recommendations)
+        else:
+            ids = sorted(set(recommendation_ids))
+            search.delete(ids)
+            total = len(ids)
+            chunks = (recommendations.filter(pk__in=ids[i : i + 500]) for i in range(0, len(ids), 500))
+        for chunk in chunks:
+            entries = [index_entry(*row) for row in chunk]
+            search.insert(entries)
+            indexed += len(entries)
+            if progress:
+                progress(indexed, total)
+        if recommendation_ids is None:
+            search.optimise()
+    return indexed
+
+
+def _chunks_by_pk(queryset, size: int = 2000):
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last)[:size])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1][0]
