@@ -231,7 +231,6 @@ def test_the_list_page_combines_filters_from_the_url(alice_client):
     ],
 )
 def test_every_filter_works_through_the_selector_the_api_calls(monkeypatch, classified, filters, expected):
-    monkeypatch.setattr(selectors, "_search_service", lambda: None)  # the plain substring match
     placeholders = {
         "REVIEW": str(Review.objects.get().pk),
         "THEME": str(classified.theme.pk),
@@ -348,7 +347,7 @@ def test_the_list_page_stays_within_20_queries_with_two_filters_and_a_search(
     alice_client, monkeypatch, django_assert_max_num_queries
 ):
     demo = list(Recommendation.objects.order_by("id").values_list("id", flat=True))
-    monkeypatch.setattr(selectors, "_search_service", lambda: FakeSearch(hits=demo[::-1]))
+    use_search(monkeypatch, FakeSearch(hits=demo[::-1]))
     url = f"{LIST}?q=anything&mechanism=CAT&mechanism=UPR&status=in_progress&page=2"
     alice_client.get(url)  # warm the session
     # Session, user and the user's institution (the page's frame); the filters' check; one grouped query per
@@ -387,8 +386,6 @@ class FakeSearchError(ValueError):
 class FakeSearch:
     """The search service's interface, answering with the hits it was given."""
 
-    SearchQueryError = FakeSearchError
-
     def __init__(self, hits=(), error: str = "", similar=()):
         self.hits, self.error, self.similar, self.calls = list(hits), error, list(similar), []
 
@@ -401,13 +398,24 @@ class FakeSearch:
     def recommendation_more_like_this(self, *, recommendation_id, limit=20):
         return [Hit(pk, 1.0) for pk in self.similar[:limit]]
 
+    def recommendation_snippets(self, *, recommendation_ids, query):
+        return {pk: (f"…<mark>{pk}</mark>…", "fr") for pk in recommendation_ids}
+
+
+def use_search(monkeypatch, search: FakeSearch) -> FakeSearch:
+    """The list's selectors ask ``search`` instead of the search service."""
+    monkeypatch.setattr(selectors, "SearchQueryError", FakeSearchError)
+    for name in ("recommendation_search", "recommendation_more_like_this", "recommendation_snippets"):
+        monkeypatch.setattr(selectors, name, getattr(search, name))
+    return search
+
 
 def test_search_hits_are_listed_best_first_and_filtered_with_their_snippets(alice_client, monkeypatch):
     cat = list(Recommendation.objects.filter(mechanism__code="CAT").order_by("-id").values_list("id", flat=True))
     upr = list(Recommendation.objects.filter(mechanism__code="UPR").values_list("id", flat=True))[:5]
     hits = [cat[3], upr[0], cat[0], cat[7], upr[1], *cat[10:40]]
     search = FakeSearch(hits=hits)
-    monkeypatch.setattr(selectors, "_search_service", lambda: search)
+    use_search(monkeypatch, search)
     response = alice_client.get(f"{LIST}?q=torture&mode=hybrid&mechanism=CAT")
     assert search.calls == [("torture", "hybrid", 1000)]
     listed = [r.pk for r in response.context["recommendations"]]
@@ -431,7 +439,7 @@ def test_search_hits_are_listed_best_first_and_filtered_with_their_snippets(alic
 
 
 def test_a_search_the_service_refuses_shows_its_message_above_the_list(alice_client, monkeypatch):
-    monkeypatch.setattr(selectors, "_search_service", lambda: FakeSearch(error="Unbalanced quotes."))
+    use_search(monkeypatch, FakeSearch(error="Unbalanced quotes."))
     response = alice_client.get(f'{LIST}?q="torture&status=implemented')
     assert response.status_code == 200
     body = response.content.decode()
@@ -444,17 +452,10 @@ def test_a_search_the_service_refuses_shows_its_message_above_the_list(alice_cli
         recommendation_list(filters={"q": '"torture'})
 
 
-def test_without_the_search_service_the_text_is_matched_as_a_substring(alice_client, monkeypatch):
-    monkeypatch.setattr(selectors, "_search_service", lambda: None)
-    response = alice_client.get(f"{LIST}?q=التعذيب")
-    expected = Recommendation.objects.filter(text_ar__contains="التعذيب")
-    assert response.context["page_obj"].paginator.count == expected.count() > 0
-
-
 def test_a_search_that_reaches_the_limit_says_so(alice_client, monkeypatch):
     monkeypatch.setattr(selectors, "SEARCH_LIMIT", 3)
     demo = list(Recommendation.objects.values_list("id", flat=True)[:10])
-    monkeypatch.setattr(selectors, "_search_service", lambda: FakeSearch(hits=demo))
+    use_search(monkeypatch, FakeSearch(hits=demo))
     response = alice_client.get(f"{LIST}?q=torture")
     assert response.context["page_obj"].paginator.count == 3
     assert "best matches of the search are listed" in response.content.decode()
@@ -467,7 +468,7 @@ def test_similar_to_lists_the_most_similar_first_and_takes_the_filters(alice_cli
     cat = list(Recommendation.objects.filter(mechanism__code="CAT").values_list("id", flat=True))
     upr = list(Recommendation.objects.filter(mechanism__code="UPR").values_list("id", flat=True))
     similar = [upr[2], cat[5], cat[1], upr[0], cat[9]]
-    monkeypatch.setattr(selectors, "_search_service", lambda: FakeSearch(similar=similar))
+    use_search(monkeypatch, FakeSearch(similar=similar))
     response = alice_client.get(f"{LIST}?similar_to={cat[0]}")
     assert [r.pk for r in response.context["recommendations"]] == similar
     assert response.context["similar_to"].pk == cat[0]
@@ -476,8 +477,8 @@ def test_similar_to_lists_the_most_similar_first_and_takes_the_filters(alice_cli
     assert [r.pk for r in narrowed.context["recommendations"]] == [cat[5], cat[1], cat[9]]
 
 
-def test_without_the_search_service_similar_means_sharing_national_axes(monkeypatch):
-    monkeypatch.setattr(selectors, "_search_service", lambda: None)
+def test_when_the_search_service_finds_nothing_similar_means_sharing_national_axes(monkeypatch):
+    use_search(monkeypatch, FakeSearch(similar=[]))
     recommendation = Recommendation.objects.filter(mechanism__code="CAT").order_by("id").first()
     similar = selectors.recommendation_similar(recommendation_id=recommendation.pk, limit=10)
     assert not similar.by_text and len(similar.recommendations) == 10
@@ -495,7 +496,7 @@ def test_the_detail_page_loads_more_like_this_after_itself_with_a_link_for_no_ja
     assert f'href="{LIST}?similar_to={recommendation.pk}"' in detail
 
     others = list(Recommendation.objects.filter(mechanism__code="CRC").order_by("id")[:12])
-    monkeypatch.setattr(selectors, "_search_service", lambda: FakeSearch(similar=[r.pk for r in others]))
+    use_search(monkeypatch, FakeSearch(similar=[r.pk for r in others]))
     client = alice_client
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
     partial = client.get(similar_url, HTTP_HX_REQUEST="true").content.decode()
@@ -513,20 +514,16 @@ def test_more_like_this_shows_the_services_refusal(alice_client, monkeypatch):
         def recommendation_more_like_this(self, *, recommendation_id, limit=20):
             raise FakeSearchError("This recommendation has no embedding yet.")
 
-    monkeypatch.setattr(selectors, "_search_service", lambda: Refusing())
+    use_search(monkeypatch, Refusing())
     pk = Recommendation.objects.first().pk
     body = alice_client.get(reverse("recommendation_similar", args=[pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "no embedding yet" in body
 
 
-# ---- through the real search service, when it is installed ----
+# ---- through the real search service ----
 
 
 def test_an_arabic_query_through_the_search_service_finds_the_demo_recommendations_on_torture(alice_client):
-    from django.apps import apps
-
-    if not apps.is_installed("rasd.search"):
-        pytest.skip("the search service is not installed")
     response = alice_client.get(f"{LIST}?q=التعذيب&mechanism=CAT")
     assert response.context["results"].ranked and response.context["results"].search_error is None
     found = response.context["recommendations"]

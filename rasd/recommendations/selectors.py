@@ -5,9 +5,9 @@ The national classification has two levels (axes and their sub-axes); filtering 
 therefore means "the axis itself or one of its sub-axes". Likewise an SDG goal counts the recommendations linked
 to any of its targets.
 
-Searching belongs to ``rasd.search.services``, imported when a search is made: while it is not installed, the
-text is matched as a plain substring; and where it finds no recommendation like one, "most like" means "sharing
-the most national axes".
+Searching belongs to ``rasd.search.services``; where it finds no recommendation like one (the vectors for
+semantic search are computed by the task worker, after an import), "most like" means "sharing the most national
+axes".
 """
 
 from collections.abc import Callable, Mapping
@@ -16,7 +16,6 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat, StrIndex
@@ -37,6 +36,12 @@ from rasd.recommendations.models import (
     SdgGoal,
     SdgTarget,
     Theme,
+)
+from rasd.search.services import (
+    SearchQueryError,
+    recommendation_more_like_this,
+    recommendation_search,
+    recommendation_snippets,
 )
 from rasd.states.models import State
 
@@ -267,13 +272,6 @@ def _filtered(filters: RecommendationFilters, restriction: Q, *, skip: str = "")
     return recommendations
 
 
-def _contains(text: str) -> Q:
-    # The text filter used while the search service is not installed.
-    return (
-        Q(text_ar__icontains=text) | Q(text_fr__icontains=text) | Q(text_en__icontains=text) | Q(code__icontains=text)
-    )
-
-
 def _in_order(ids: list[int]) -> StrIndex:
     """An expression that orders recommendations as ``ids`` lists them.
 
@@ -283,19 +281,6 @@ def _in_order(ids: list[int]) -> StrIndex:
     """
     joined = Value("," + ",".join(str(pk) for pk in ids) + ",")
     return StrIndex(joined, Concat(Value(","), Cast("pk", output_field=CharField()), Value(",")))
-
-
-def _search_service():
-    """The search service's module, or None while ``rasd.search`` is not installed."""
-    if not apps.is_installed("rasd.search"):
-        return None
-    try:
-        from rasd.search import services
-    except ModuleNotFoundError as exc:
-        if exc.name in ("rasd.search", "rasd.search.services"):
-            return None
-        raise
-    return services
 
 
 @dataclass(frozen=True)
@@ -323,8 +308,6 @@ def recommendation_results(*, filters: Mapping) -> RecommendationResults:
     """The recommendations that pass ``filters`` (see ``recommendation_list``), with what the list page shows of
     the search: the snippet of each hit, whether the search reached its limit, the service's refusal of a text."""
     wanted = recommendation_filters(filters)
-    service = _search_service()
-    refusals = (service.SearchQueryError,) if service else ()
     ranking: list[int] | None = None
     restriction = Q()
     hits: dict[int, Any] = {}
@@ -333,14 +316,12 @@ def recommendation_results(*, filters: Mapping) -> RecommendationResults:
     if wanted.similar_to is not None:
         try:
             ranking, similar_by_text = _similar_ids(recommendation_id=wanted.similar_to, limit=SIMILAR_LIMIT)
-        except refusals as exc:
+        except SearchQueryError as exc:
             ranking, search_error = [], exc
-    if wanted.q and service is None:
-        restriction &= _contains(wanted.q)
-    elif wanted.q:
+    if wanted.q:
         try:
-            found = service.recommendation_search(query=wanted.q, mode=wanted.mode, limit=SEARCH_LIMIT)
-        except refusals as exc:
+            found = recommendation_search(query=wanted.q, mode=wanted.mode, limit=SEARCH_LIMIT)
+        except SearchQueryError as exc:
             search_error = exc
         else:
             capped = len(found) >= SEARCH_LIMIT
@@ -385,7 +366,7 @@ def recommendation_list(*, filters: Mapping) -> QuerySet[Recommendation]:
     ``theme`` (id or code), ``affected_person`` (code), ``sdg_goal`` (number), ``sdg_target`` (code),
     ``recommending_state`` and ``state`` (ISO alpha-3), ``lang`` (has a text in that language).
     One value each: ``year_from`` and ``year_to`` (inclusive), ``q`` (text searched by the search service in
-    ``mode`` keyword, semantic or hybrid; a substring match while the service is not installed), ``similar_to``
+    ``mode`` keyword, semantic or hybrid), ``similar_to``
     (a recommendation's id: the ones most like it) and ``sort`` (relevance, newest, oldest, mechanism; relevance
     is the default when there is a text or ``similar_to``, newest otherwise).
 
@@ -410,24 +391,21 @@ def search_snippets(*, results: RecommendationResults, recommendation_ids: list[
         if hit is not None and hit.snippet:
             snippets[pk] = (hit.snippet, hit.language)
     missing = [pk for pk in recommendation_ids if pk in results.hits and pk not in snippets]
-    later = getattr(_search_service(), "recommendation_snippets", None)
-    if missing and later is not None:
-        snippets.update(later(recommendation_ids=missing, query=results.filters.q))
+    if missing:
+        snippets.update(recommendation_snippets(recommendation_ids=missing, query=results.filters.q))
     return snippets
 
 
 def _similar_ids(*, recommendation_id: int, limit: int) -> tuple[list[int], bool]:
     """Ids of the recommendations most like one, most similar first, and whether the likeness is of their texts.
 
-    The search service compares the texts. Where it is not installed, or finds nothing (its index of meanings is
-    built by the task worker, so a fresh import has none yet), likeness falls back to the national axes shared.
+    The search service compares the texts. Where it finds nothing (its index of meanings is built by the task
+    worker, so a fresh import has none yet), likeness falls back to the national axes shared.
     """
-    service = _search_service()
-    if service is not None:
-        hits = service.recommendation_more_like_this(recommendation_id=recommendation_id, limit=limit)
-        ids = [hit.recommendation_id for hit in hits if hit.recommendation_id != recommendation_id]
-        if ids:
-            return list(dict.fromkeys(ids)), True
+    hits = recommendation_more_like_this(recommendation_id=recommendation_id, limit=limit)
+    ids = [hit.recommendation_id for hit in hits if hit.recommendation_id != recommendation_id]
+    if ids:
+        return list(dict.fromkeys(ids)), True
     own_axes = _AXIS_LINKS.objects.filter(recommendation_id=recommendation_id).values("nationalaxis_id")
     sharing = (
         _AXIS_LINKS.objects.filter(nationalaxis_id__in=own_axes)
@@ -448,11 +426,9 @@ class SimilarRecommendations:
 
 def recommendation_similar(*, recommendation_id: int, limit: int = 10) -> SimilarRecommendations:
     """Up to ``limit`` recommendations most like one, most similar first, with their mechanism and document."""
-    service = _search_service()
-    refusals = (service.SearchQueryError,) if service else ()
     try:
         ids, by_text = _similar_ids(recommendation_id=recommendation_id, limit=limit)
-    except refusals as exc:
+    except SearchQueryError as exc:
         return SimilarRecommendations([], True, str(exc))
     rows = Recommendation.objects.select_related("mechanism", "document").in_bulk(ids)
     return SimilarRecommendations([rows[pk] for pk in ids if pk in rows], by_text)
