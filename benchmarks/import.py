@@ -17,30 +17,17 @@ appended to benchmarks/RESULTS.md under "## Import: UPR Info file" (unless ``--n
 import argparse
 import csv
 import datetime
-import os
-import platform
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from common import BASE_DIR, RESULTS, machine, record_result, setup_django
+
 SAMPLE = BASE_DIR / "data" / "samples" / "upr_info_2008_2014.csv"
-RESULTS = BASE_DIR / "benchmarks" / "RESULTS.md"
 SECTION = "## Import: UPR Info file"
 # The same pragmas as config/settings.py gives Django's SQLite connections, so both sides write alike.
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
-
-
-def setup_django(database: Path) -> None:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["DEBUG"] = "0"  # DEBUG keeps every query in memory: not what production does
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
 
 
 def write_slice(path: Path, rows: int) -> None:
@@ -162,47 +149,6 @@ def table_sizes(database: Path) -> dict[str, int]:
     return sizes
 
 
-def machine() -> str:
-    cpu = platform.processor()
-    try:
-        cpu = next(
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        )
-    except (OSError, StopIteration):
-        pass
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    ram = "? GiB"
-    try:
-        kib = next(
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        )
-        ram = f"{kib / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        pass
-    import django
-
-    return (
-        f"{cpu or platform.machine()}, {cpus} CPU(s) available (nproc), {ram} RAM; {platform.system()} "
-        f"{platform.release()}; Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"Django {django.get_version()}"
-    )
-
-
-def record_result(entry: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if SECTION not in text:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\nMeasured by `benchmarks/import.py`; newest last.\n"
-    start = text.index(SECTION) + len(SECTION)
-    end = text.find("\n## ", start)
-    end = len(text) if end == -1 else end + 1
-    text = text[:end].rstrip("\n") + "\n\n" + entry.rstrip("\n") + "\n" + ("\n" + text[end:] if end < len(text) else "")
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=None, help="import only the first N rows of the file")
@@ -276,7 +222,7 @@ Importer / bare: {first_seconds / bare_seconds:.1f}× (first import).
 """
     print(entry)
     if not args.no_record:
-        record_result(entry)
+        record_result(section=SECTION, script="import.py", entry=entry)
         print(f"Added to {RESULTS.relative_to(BASE_DIR)}.")
 
 

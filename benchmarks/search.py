@@ -28,23 +28,20 @@ import datetime
 import functools
 import operator
 import os
-import runpy
 import sqlite3
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from common import BASE_DIR, RESULTS, machine, record_result, setup_django
+
 SAMPLE = BASE_DIR / "data" / "samples" / "upr_info_2008_2014.csv"
 DEMO = BASE_DIR / "data" / "demo" / "didh_morocco"
-RESULTS = BASE_DIR / "benchmarks" / "RESULTS.md"
 SECTION = "## Search"
 LIMIT = 1000
 
 # The import benchmark's helpers (database set-up, machine description) serve this one too.
-_import_benchmark = runpy.run_path(str(BASE_DIR / "benchmarks" / "import.py"))
-setup_django, machine = _import_benchmark["setup_django"], _import_benchmark["machine"]
 
 QUERIES = [
     "torture",
@@ -211,17 +208,6 @@ def french_stemming_agreement() -> dict[str, tuple[int, int, int, int]]:
     }
 
 
-def record_result(entry: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    if f"\n{SECTION}\n" not in text:
-        text = text.rstrip("\n") + f"\n\n{SECTION}\n\nMeasured by `benchmarks/search.py`; newest last.\n"
-    start = text.index(f"\n{SECTION}\n") + len(SECTION) + 2
-    end = text.find("\n## ", start)
-    end = len(text) if end == -1 else end + 1
-    text = text[:end].rstrip("\n") + "\n\n" + entry.rstrip("\n") + "\n" + ("\n" + text[end:] if end < len(text) else "")
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=8, help="copies of the UPR Info file (8 ≈ 270,000 rows)")
@@ -348,7 +334,7 @@ French stemming on the DIDH demo vocabulary:
 """
     print(entry)
     if not args.no_record:
-        record_result(entry)
+        record_result(section=SECTION, script="search.py", entry=entry)
         print(f"Added to {RESULTS.relative_to(BASE_DIR)}.")
 
 
