@@ -41,8 +41,6 @@ DEMO = BASE_DIR / "data" / "demo" / "didh_morocco"
 SECTION = "## Search"
 LIMIT = 1000
 
-# The import benchmark's helpers (database set-up, machine description) serve this one too.
-
 QUERIES = [
     "torture",
     "women",
