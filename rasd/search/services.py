@@ -3,13 +3,13 @@
 - ``recommendation_search``: keyword search (the query language of ``query.py``), semantic search (the
   ``rasd.semantic`` app's embeddings) or both fused, best first, each hit with a highlighted snippet.
 - ``recommendation_more_like_this``: the recommendations closest to one.
-- ``search_index_update``: (re)index some recommendations, or all. The importer calls it inside the import's
-  transaction and the admin when a recommendation is saved, so the index changes exactly when the data does;
-  code that writes recommendations any other way must call it too.
+- ``search_index_update``: (re)index some recommendations, or all. ``recommendations_changed`` (in
+  ``rasd.recommendations.services``) calls it for the importer, inside the import's transaction, and for the admin,
+  so the index changes exactly when the data does; code that writes recommendations any other way must call
+  ``recommendations_changed`` too.
 """
 
 import html
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
@@ -22,7 +22,8 @@ from rasd.core.models import active_language
 from rasd.recommendations.models import Recommendation
 from rasd.search import normalise
 from rasd.search.backends import INDEXED_FIELDS, backend, index_entry
-from rasd.search.query import Any, Matcher, Node, Phrase, SearchQueryError, parse, parse_lenient
+from rasd.search.query import Matcher, Node, SearchQueryError, parse, parse_lenient
+from rasd.semantic.services import semantic_ranking, similar_recommendations
 
 __all__ = [
     "SearchHit",
@@ -33,7 +34,6 @@ __all__ = [
     "search_index_update",
 ]
 
-logger = logging.getLogger(__name__)
 
 MODES = ("keyword", "semantic", "hybrid")
 RRF_K = 60  # reciprocal-rank fusion constant (Cormack et al. 2009): 1 / (60 + rank)
@@ -92,12 +92,6 @@ def _parse_forgiving(query: str) -> Node | None:
 
 
 def _semantic_or_hybrid(*, query: str, node: Node | None, mode: str, limit: int) -> list[tuple[int, float]]:
-    try:
-        from rasd.semantic.services import semantic_ranking
-    except ImportError:
-        # Without the semantic app (not installed in this deployment), the keyword ranking is the best there is.
-        logger.info("rasd.semantic is not installed: %s search falls back to keyword search", mode)
-        return backend().search(node, limit) if node is not None else []
     semantic = semantic_ranking(query=query, limit=limit)
     if mode == "semantic":
         return list(semantic)
@@ -116,46 +110,13 @@ def reciprocal_rank_fusion(rankings: list[list[tuple[int, float]]], *, limit: in
 
 
 def recommendation_more_like_this(*, recommendation_id: int, limit: int = 20) -> list[SearchHit]:
-    """The recommendations closest in meaning to one (itself excluded), best first.
-
-    Uses ``rasd.semantic``'s embeddings; where that app is not installed, a keyword search for the most distinctive
-    words of the recommendation's own text.
-    """
-    try:
-        from rasd.semantic.services import similar_recommendations
-    except ImportError:
-        # Without the semantic app (not installed in this deployment), similar words are the best there is.
-        return [
-            SearchHit(pk, score) for pk, score in _similar_by_words(recommendation_id=recommendation_id, limit=limit)
-        ]
+    """The recommendations closest in meaning to one (itself excluded), best first, from ``rasd.semantic``'s
+    embeddings; none while the worker has not yet computed this recommendation's vectors."""
     return [
         SearchHit(pk, score)
         for pk, score in similar_recommendations(recommendation_id=recommendation_id, limit=limit)
         if pk != recommendation_id
     ]
-
-
-# The longest distinct words of a text are, more often than not, the ones that say what it is about.
-SIMILAR_WORDS = 24
-
-
-def _similar_by_words(*, recommendation_id: int, limit: int) -> list[tuple[int, float]]:
-    recommendation = Recommendation.objects.filter(pk=recommendation_id).first()
-    if recommendation is None:
-        return []
-    texts = [(language, getattr(recommendation, field)) for language, field in TEXT_FIELDS.items()]
-    texts.sort(key=lambda pair: pair[0] != recommendation.original_language)  # the original first
-    language, text = next(((language, text) for language, text in texts if text), ("", ""))
-    words = {}
-    for match in normalise.WORD_RE.finditer(text):
-        word = match.group()
-        if len(normalise.fold(word)) > 3 and not any(c.isdigit() for c in word):
-            words.setdefault(tuple(normalise.word_terms(word, language)), word)
-    chosen = sorted(words.values(), key=lambda w: (-len(w), w))[:SIMILAR_WORDS]
-    if not chosen:
-        return []
-    node = Any(tuple(Phrase((word,)) for word in chosen))
-    return [(pk, score) for pk, score in backend().search(node, limit + 1) if pk != recommendation_id][:limit]
 
 
 # Snippets
