@@ -117,6 +117,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_DATABASE_NAME", "") or None}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not DATABASES["default"]["TEST"]["NAME"]:
+    # A file, as in production: concurrent writers then meet SQLite's real locking, not an in-memory stand-in.
+    DATABASES["default"]["TEST"]["NAME"] = str(BASE_DIR / "test-db.sqlite3")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -163,7 +166,15 @@ RASD_IMPORT_MAX_BYTES = envint("RASD_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Evidence files of progress updates and indicator values: documents and scans, not videos.
+RASD_EVIDENCE_MAX_BYTES = envint("RASD_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "rasd@localhost")
+# The address people open Rasd at, for the links in reminder emails.
+RASD_SITE_URL = envstr("RASD_SITE_URL", "http://127.0.0.1:8000")
+# Reminders name what is overdue and what falls due within this many days.
+RASD_REMINDER_DAYS_AHEAD = envint("RASD_REMINDER_DAYS_AHEAD", "14")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")

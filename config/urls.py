@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -10,8 +9,5 @@ urlpatterns = [
     path("api/v1/", include("rasd.api.urls")),
     path("", include("rasd.recommendations.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (import files, evidence) are never served from MEDIA_URL: each is served by a view that checks
+# who is asking.

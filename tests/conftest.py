@@ -1,5 +1,6 @@
 """Shared fixtures. The test database starts with the reference data and the DIDH demo set (real Moroccan data)."""
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -11,17 +12,31 @@ DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo" / "didh_morocco"
 UPR_INFO_FILE = Path(settings.BASE_DIR) / "data" / "samples" / "upr_info_2008_2014.csv"
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def demo_data_load() -> None:
     from django_tasks_db.models import DBTaskResult
 
     from rasd.imports.services import import_file
 
+    reference_data_load()
+    import_file(source="didh", data=DEMO_DIR)
+    # The demo import queued its embeddings for the worker; tests that need vectors compute their own.
+    DBTaskResult.objects.all().delete()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        reference_data_load()
-        import_file(source="didh", data=DEMO_DIR)
-        # The demo import queued its embeddings for the worker; tests that need vectors compute their own.
-        DBTaskResult.objects.all().delete()
+        demo_data_load()
+
+
+@pytest.fixture
+def demo_data(db):
+    """The reference data and the demo set, loaded again when a transactional test (which empties the database
+    when it ends) ran before this one."""
+    from rasd.recommendations.models import Recommendation
+
+    if not Recommendation.objects.filter(source="didh").exists():
+        demo_data_load()
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +59,46 @@ def table_counts() -> dict[str, int]:
     from django.apps import apps
 
     return {model._meta.label: model.objects.count() for model in apps.get_models(include_auto_created=True)}
+
+
+@pytest.fixture
+def people(demo_data):
+    """Named people in different institutions, so every follow-up test can check who sees and does what:
+    alice coordinates (DIDH); fatima (focal point) and omar (validator) work at the Ministry of Justice, karim
+    (focal point) and nadia (validator) at the Ministry of the Interior; paul is a partner at UNDP; olga observes
+    for the CNDH."""
+    from types import SimpleNamespace
+
+    from rasd.accounts.models import Role, User
+    from rasd.institutions.models import Institution
+
+    def person(username, role, code):
+        return User.objects.create(
+            username=username,
+            password=_people_password_hash(),
+            email=f"{username}@example.org",
+            first_name=username.capitalize(),
+            role=role,
+            institution=Institution.objects.get(code=code),
+        )
+
+    return SimpleNamespace(
+        alice=person("alice", Role.COORDINATOR, "didh"),
+        fatima=person("fatima", Role.FOCAL_POINT, "justice"),
+        omar=person("omar", Role.VALIDATOR, "justice"),
+        karim=person("karim", Role.FOCAL_POINT, "interieur"),
+        nadia=person("nadia", Role.VALIDATOR, "interieur"),
+        paul=person("paul", Role.PARTNER, "undp"),
+        olga=person("olga", Role.OBSERVER, "cndh"),
+    )
+
+
+PEOPLE_PASSWORD = "rasd-test-password"
+
+
+@functools.cache
+def _people_password_hash() -> str:
+    # Hashed once per run: the hasher is deliberately slow, and seven people per test would cost seconds.
+    from django.contrib.auth.hashers import make_password
+
+    return make_password(PEOPLE_PASSWORD)

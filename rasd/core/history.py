@@ -1,9 +1,13 @@
 """Writing and reading the change history (the institution's memory)."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from rasd.core.models import HistoryEntry
 
@@ -19,7 +23,7 @@ def _jsonable(value):
 
 
 def history_entry_build(
-    *, instance: models.Model, action: str, changes: dict, actor=None, source: str = ""
+    *, instance: models.Model, action: str, changes: dict, actor=None, source: str = "", note: str = ""
 ) -> HistoryEntry:
     """An unsaved entry, for callers that write many at once with ``bulk_create``."""
     return HistoryEntry(
@@ -29,16 +33,149 @@ def history_entry_build(
         changes={field: [_jsonable(before), _jsonable(after)] for field, (before, after) in changes.items()},
         actor=actor,
         source=source,
+        note=note,
     )
 
 
-def history_record(*, instance: models.Model, action: str, changes: dict, actor=None, source: str = "") -> HistoryEntry:
-    entry = history_entry_build(instance=instance, action=action, changes=changes, actor=actor, source=source)
+def history_record(
+    *, instance: models.Model, action: str, changes: dict, actor=None, source: str = "", note: str = ""
+) -> HistoryEntry:
+    entry = history_entry_build(
+        instance=instance, action=action, changes=changes, actor=actor, source=source, note=note
+    )
     entry.save()
     return entry
+
+
+def history_of(*, instances: Iterable[models.Model]) -> models.QuerySet[HistoryEntry]:
+    """The entries of several records at once (a recommendation with its assignments, actions and updates)."""
+    keys: dict[ContentType, set[str]] = {}
+    for instance in instances:
+        keys.setdefault(ContentType.objects.get_for_model(instance), set()).add(str(instance.pk))
+    if not keys:
+        return HistoryEntry.objects.none()
+    condition = models.Q()
+    for content_type, ids in keys.items():
+        condition |= models.Q(content_type=content_type, object_id__in=ids)
+    return HistoryEntry.objects.filter(condition).select_related("actor", "content_type")
 
 
 def history_for(*, instance: models.Model) -> Iterable[HistoryEntry]:
     return HistoryEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
     ).select_related("actor")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One history entry as a reader sees it: what record, who, when, which fields from what to what, and why."""
+
+    entry: HistoryEntry
+    subject: str  # "Progress update: …", or "" when the timeline is of the record itself
+    changes: list[FieldChange]
+
+    @property
+    def note(self) -> str:
+        return self.entry.note
+
+
+def timeline(entries: Iterable[HistoryEntry], *, own: models.Model | None = None) -> list[TimelineEntry]:
+    """Entries (newest first) described for reading: each field named in the reader's language, each stored value
+    shown as its label (a choice's label, a related record's name), and the record it concerns unless ``own``."""
+    entries = list(entries)
+    subjects = _subjects(entries)
+    references = _references(entries)
+    result = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        subject = ""
+        if own is None or (entry.content_type.model_class(), entry.object_id) != (type(own), str(own.pk)):
+            record = subjects.get((entry.content_type_id, entry.object_id))
+            subject = f"{capfirst(model._meta.verbose_name)}: {record if record is not None else '#' + entry.object_id}"
+        changes = [_field_change(model, name, pair, references) for name, pair in entry.changes.items()]
+        result.append(TimelineEntry(entry, subject, changes))
+    return result
+
+
+def _subjects(entries: list[HistoryEntry]) -> dict:
+    wanted: dict[ContentType, set[str]] = {}
+    for entry in entries:
+        wanted.setdefault(entry.content_type, set()).add(entry.object_id)
+    found = {}
+    for content_type, ids in wanted.items():
+        model = content_type.model_class()
+        if model is None:
+            continue
+        valid = [i for i in ids if i.isdigit()]
+        for record in model._default_manager.filter(pk__in=valid):
+            found[(content_type.pk, str(record.pk))] = record
+    return found
+
+
+def _references(entries: list[HistoryEntry]) -> dict:
+    """The names of the records that changed fields point to (an institution's id → its name), in few queries."""
+    wanted: dict[type, set] = {}
+    for entry in entries:
+        model = entry.content_type.model_class()
+        for name, pair in entry.changes.items():
+            related = _related_model(model, name)
+            if related is None:
+                continue
+            for value in pair:
+                for item in value if isinstance(value, list) else [value]:
+                    if isinstance(item, int):
+                        wanted.setdefault(related, set()).add(item)
+    return {
+        (related, record.pk): str(record)
+        for related, ids in wanted.items()
+        for record in related._default_manager.filter(pk__in=ids)
+    }
+
+
+def _related_model(model, name: str):
+    try:
+        field = model._meta.get_field(name)
+    except (FieldDoesNotExist, AttributeError):
+        return None
+    return field.related_model if (field.many_to_many or field.many_to_one) else None
+
+
+def _field_change(model, name: str, pair, references: dict) -> FieldChange:
+    before, after = (list(pair) + [None, None])[:2]
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field since removed, or not a field (evidence): readable under its own name
+        label = str(EXTRA_LABELS.get(name, name))
+        return FieldChange(label, _display(before), _display(after))
+    related = _related_model(model, name)
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+
+    def shown(value):
+        if related is not None:
+            items = value if isinstance(value, list) else [value]
+            names = [references.get((related, item), item) for item in items if item is not None]
+            return names if isinstance(value, list) else (names[0] if names else None)
+        return value if isinstance(value, list) else choices.get(value, value)
+
+    return FieldChange(
+        capfirst(str(getattr(field, "verbose_name", name))), _display(shown(before)), _display(shown(after))
+    )
+
+
+# Changes recorded under a name that is not a model field.
+EXTRA_LABELS = {"evidence": _("evidence file")}
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)

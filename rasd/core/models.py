@@ -81,11 +81,18 @@ class HistoryEntry(models.Model):
         CREATED = "created", _("created")
         UPDATED = "updated", _("updated")
         DELETED = "deleted", _("deleted")
+        # Steps of the validation workflow of a progress update or an indicator value.
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        VALIDATED = "validated", _("validated")
+        RETURNED = "returned", _("returned")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64, db_index=True)
-    action = models.CharField(max_length=10, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     changes = models.JSONField(default=dict, help_text="{field: [before, after]}")
+    # Why: the justification of a status change, the reason a submission was returned.
+    note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     source = models.CharField(_("source"), max_length=200, blank=True)
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)

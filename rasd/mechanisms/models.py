@@ -68,3 +68,27 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.symbol
+
+
+class Deadline(models.Model):
+    """A reporting deadline of a review: the UPR mid-term report, a treaty body's follow-up reply, the next report."""
+
+    class Kind(models.TextChoices):
+        MID_TERM_REPORT = "mid_term_report", _("Mid-term report")
+        FOLLOW_UP_REPLY = "follow_up_reply", _("Follow-up reply")
+        PERIODIC_REPORT = "periodic_report", _("Next periodic report")
+        OTHER = "other", _("Other")
+
+    review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="deadlines")
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    due_date = models.DateField(_("due date"))
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    met_on = models.DateField(_("submitted on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.review} — {self.get_kind_display()} ({self.due_date})"

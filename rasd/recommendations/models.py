@@ -183,6 +183,8 @@ class Recommendation(models.Model):
     source_key = models.CharField(_("source identifier"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Raised by every edit through the services: see rasd.core.versioning.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("recommendation")
@@ -216,3 +218,30 @@ class Recommendation(models.Model):
         """(language code, language name, text) for every language the text exists in, original first."""
         order = [self.original_language] + [c for c in ("ar", "fr", "en") if c != self.original_language]
         return [(c, Language(c).label, getattr(self, f"text_{c}")) for c in order if getattr(self, f"text_{c}")]
+
+
+class Cluster(models.Model):
+    """Recommendations that ask for the same thing, across mechanisms and cycles, followed up together."""
+
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    recommendations = models.ManyToManyField(
+        Recommendation, verbose_name=_("recommendations"), blank=True, related_name="clusters"
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
