@@ -11,7 +11,7 @@ axes".
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from rasd.core.history import history_for
 from rasd.core.models import LANGUAGE_CODES, HistoryEntry, Language
 from rasd.followup.models import Assignment
+from rasd.followup.policies import assignments_visible_to
 from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Document, Mechanism, Review
 from rasd.recommendations.models import (
@@ -180,6 +181,8 @@ class RecommendationFilters:
     mode: str = "keyword"
     sort: str = ""
     similar_to: int | None = None
+    # The assignments the reader may see: filtering and counting by institution look only at these.
+    assignments: QuerySet[Assignment] | None = None
 
 
 def recommendation_filters(filters: Mapping) -> RecommendationFilters:
@@ -249,7 +252,6 @@ _CONDITIONS = {
     "axis": lambda values: _linked(
         _AXIS_LINKS.objects.filter(Q(nationalaxis__code__in=values) | Q(nationalaxis__parent__code__in=values))
     ),
-    "institution": lambda values: _linked(Assignment.objects.filter(institution__code__in=values)),
     "theme": lambda values: _linked(_THEME_LINKS.objects.filter(_id_or_code(values, "theme__"))),
     "affected_person": lambda values: _linked(_AFFECTED_LINKS.objects.filter(affectedperson__code__in=values)),
     "sdg_goal": lambda values: _linked(_SDG_LINKS.objects.filter(sdgtarget__goal__number__in=values)),
@@ -262,14 +264,23 @@ def _filtered(filters: RecommendationFilters, restriction: Q, *, skip: str = "")
     """The recommendations that pass every filter but ``skip`` (a facet counts its values without its own filter)."""
     recommendations = Recommendation.objects.filter(restriction)
     for name, values in filters.selected.items():
-        if name != skip:
-            recommendations = recommendations.filter(_CONDITIONS[name](values))
+        if name == skip:
+            continue
+        if name == "institution":
+            condition = _linked(_assignments(filters).filter(institution__code__in=values))
+        else:
+            condition = _CONDITIONS[name](values)
+        recommendations = recommendations.filter(condition)
     if skip != "year":
         if filters.year_from is not None:
             recommendations = recommendations.filter(year__gte=filters.year_from)
         if filters.year_to is not None:
             recommendations = recommendations.filter(year__lte=filters.year_to)
     return recommendations
+
+
+def _assignments(filters: RecommendationFilters) -> QuerySet[Assignment]:
+    return Assignment.objects.all() if filters.assignments is None else filters.assignments
 
 
 def _in_order(ids: list[int]) -> StrIndex:
@@ -304,10 +315,15 @@ class RecommendationResults:
     search_error: Exception | None = None
 
 
-def recommendation_results(*, filters: Mapping) -> RecommendationResults:
+def recommendation_results(*, filters: Mapping, visible_to=None) -> RecommendationResults:
     """The recommendations that pass ``filters`` (see ``recommendation_list``), with what the list page shows of
-    the search: the snippet of each hit, whether the search reached its limit, the service's refusal of a text."""
+    the search: the snippet of each hit, whether the search reached its limit, the service's refusal of a text.
+
+    With ``visible_to`` (a user), the institution filter and its counts use only the assignments that user may
+    see: a focal point cannot learn from the list what is assigned to another institution."""
     wanted = recommendation_filters(filters)
+    if visible_to is not None:
+        wanted = replace(wanted, assignments=assignments_visible_to(visible_to))
     ranking: list[int] | None = None
     restriction = Q()
     hits: dict[int, Any] = {}
@@ -357,7 +373,7 @@ def recommendation_results(*, filters: Mapping) -> RecommendationResults:
     )
 
 
-def recommendation_list(*, filters: Mapping) -> QuerySet[Recommendation]:
+def recommendation_list(*, filters: Mapping, visible_to=None) -> QuerySet[Recommendation]:
     """Recommendations matching ``filters``, a dict (one value or a list per name) or a QueryDict.
 
     Filters that take several values (any may match; different filters narrow each other): ``mechanism`` (code),
@@ -373,7 +389,7 @@ def recommendation_list(*, filters: Mapping) -> QuerySet[Recommendation]:
     Absent, empty and unusable values are ignored. Raises the search service's ``SearchQueryError`` (a
     ``ValueError`` whose message is for the user) when it refuses ``q``.
     """
-    results = recommendation_results(filters=filters)
+    results = recommendation_results(filters=filters, visible_to=visible_to)
     if results.search_error is not None:
         raise results.search_error
     return results.recommendations
@@ -486,7 +502,11 @@ def recommendation_facets(*, results: RecommendationResults) -> Facets:
         _choice_facet("position", counted("position"), "position", _POSITION_CHOICES, wanted),
         status,
         _axis_facet(links(_AXIS_LINKS, "axis"), wanted),
-        _related_facet(_INSTITUTION, links(Assignment, "institution"), wanted),
+        _related_facet(
+            _INSTITUTION,
+            _assignments(wanted).filter(recommendation_id__in=counted("institution").values("pk")).order_by(),
+            wanted,
+        ),
         _related_facet(_THEME, links(_THEME_LINKS, "theme"), wanted),
         _related_facet(_AFFECTED, links(_AFFECTED_LINKS, "affected_person"), wanted),
         _sdg_facet(links(_SDG_LINKS, "sdg_goal"), links(_SDG_LINKS, "sdg_target"), wanted),
@@ -707,8 +727,12 @@ def _sdg_facet(goal_links: QuerySet, target_links: QuerySet, wanted: Recommendat
     return Facet("sdg_goal", tuple(values), children_name="sdg_target")
 
 
-def recommendation_with_details(recommendations: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
-    """Everything a detail shows (page or API), in a fixed number of queries whatever the number of rows."""
+def recommendation_with_details(
+    recommendations: QuerySet[Recommendation], *, visible_to=None
+) -> QuerySet[Recommendation]:
+    """Everything a detail shows (page or API), in a fixed number of queries whatever the number of rows; with
+    ``visible_to``, only the assignments that user may see."""
+    assignments = Assignment.objects.all() if visible_to is None else assignments_visible_to(visible_to)
     return recommendations.select_related(
         "state", "mechanism", "review__mechanism", "review__state", "document"
     ).prefetch_related(
@@ -717,13 +741,13 @@ def recommendation_with_details(recommendations: QuerySet[Recommendation]) -> Qu
         "affected_persons",
         Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
         Prefetch("national_axes", queryset=NationalAxis.objects.select_related("parent")),
-        Prefetch("assignments", queryset=Assignment.objects.select_related("institution").order_by("role", "id")),
+        Prefetch("assignments", queryset=assignments.select_related("institution").order_by("role", "id")),
     )
 
 
-def recommendation_get(*, pk: int) -> Recommendation | None:
+def recommendation_get(*, pk: int, visible_to=None) -> Recommendation | None:
     """One recommendation with everything its detail page shows."""
-    return recommendation_with_details(Recommendation.objects.filter(pk=pk)).first()
+    return recommendation_with_details(Recommendation.objects.filter(pk=pk), visible_to=visible_to).first()
 
 
 @dataclass(frozen=True)
