@@ -296,6 +296,8 @@ def test_status_and_translation_set_in_rasd_survive_a_reimport():
         "R37.45",
     )
     assert result.updated == 3
+    # Each record the re-import changed moved to its next version: a form opened before it meets a conflict.
+    assert uhri_records().filter(version=2).count() == 3
 
 
 @pytest.mark.django_db

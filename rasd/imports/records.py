@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rasd.core.bulk import instances_insert, rows_insert
@@ -344,6 +344,10 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
 
     if to_update:
         Recommendation.objects.bulk_update(to_update, sorted(updated_fields | {"updated_at"}), batch_size=500)
+        # An import is an edit like any other: a form opened before it must not overwrite it (rasd.core.versioning).
+        updated_ids = [r.pk for r in to_update]
+        for start in range(0, len(updated_ids), 500):
+            Recommendation.objects.filter(pk__in=updated_ids[start : start + 500]).update(version=F("version") + 1)
     for name, conditions in unlink.items():
         for start in range(0, len(conditions), 200):
             query = Q()
