@@ -30,8 +30,9 @@ setup: install
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) setup_demo
 
-## run: set everything up, then serve http://$(HOST):$(PORT) with the task worker beside the web server
+## run: set everything up, queue the daily reminders, then serve http://$(HOST):$(PORT) with the task worker beside the web server
 run: setup
+	$(MANAGE) schedule_reminders
 	@echo
 	@echo "Rasd is starting at http://$(HOST):$(PORT)/  (log in with a demo login above; Ctrl-C stops both processes)"
 	@echo

@@ -175,6 +175,10 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "rasd@localhost")
 RASD_SITE_URL = envstr("RASD_SITE_URL", "http://127.0.0.1:8000")
 # Reminders name what is overdue and what falls due within this many days.
 RASD_REMINDER_DAYS_AHEAD = envint("RASD_REMINDER_DAYS_AHEAD", "14")
+# The task worker sends the day's reminders at this hour, in TIME_ZONE.
+RASD_REMINDER_HOUR = envint("RASD_REMINDER_HOUR", "7")
+if not 0 <= RASD_REMINDER_HOUR <= 23:
+    raise ImproperlyConfigured(f"RASD_REMINDER_HOUR must be an hour from 0 to 23, not {RASD_REMINDER_HOUR}")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
@@ -201,13 +205,23 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rasd API",
     "DESCRIPTION": (
-        "Read access to the recommendations a state received from the UN human-rights mechanisms, with their texts "
-        "in Arabic, French and English, and to the reference data that classifies them. Authenticate with a token "
-        "(`Authorization: Token <key>`) or a browser session."
+        "The recommendations a state received from the UN human-rights mechanisms, with their texts in Arabic, "
+        "French and English, the reference data that classifies them, and their follow-up: assignments, actions, "
+        "indicators, progress updates and indicator values with evidence and validation. Each user reads and writes "
+        "what their role allows, as on the web pages. A change sends the `version` it read and is refused with 409 "
+        "if the record changed since. Authenticate with a token (`Authorization: Token <key>`) or a browser session."
     ),
     "VERSION": "1",
     # OpenAPI 3.1: a nullable nested object (a recommendation's review) is described exactly, as JSON Schema.
     "OAS_VERSION": "3.1.0",
+    # Choice sets that several fields share, or whose field names other sets use too, named once.
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "rasd.followup.models.Action.Status",
+        "ReportStatusEnum": "rasd.followup.models.Report.Status",
+        "ImplementationStatusEnum": "rasd.recommendations.models.ImplementationStatus",
+        "IndicatorKindEnum": "rasd.followup.models.Indicator.Kind",
+        "HistoryActionEnum": "rasd.core.models.HistoryEntry.Action",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rasd.api.permissions.CanReadApi"],
     # Swagger UI comes from a pinned PyPI package, never from a CDN.

@@ -7,6 +7,8 @@ urlpatterns = [
     path("accounts/", include("rasd.accounts.urls")),
     path("imports/", include("rasd.imports.urls")),
     path("api/v1/", include("rasd.api.urls")),
+    path("institutions/", include("rasd.institutions.urls")),
+    path("", include("rasd.followup.urls")),
     path("", include("rasd.recommendations.urls")),
 ]
 # Uploaded files (import files, evidence) are never served from MEDIA_URL: each is served by a view that checks

@@ -410,7 +410,7 @@ def test_detail_shows_the_change_history_with_each_field_before_and_after(client
     history = body[body.index("Change history") :]
     assert "by Alice" in history
     assert "UHRI import 2025-03" in history
-    assert re.search(r"position</th>\s*<td[^>]*><bdi>Pending</bdi></td>\s*<td[^>]*><bdi>Supported</bdi></td>", history)
+    assert re.search(r"Position</th>\s*<td[^>]*><bdi>Pending</bdi></td>\s*<td[^>]*><bdi>Supported</bdi></td>", history)
 
 
 def test_detail_of_a_missing_recommendation_is_not_found(client, alice):
@@ -488,8 +488,8 @@ def test_an_edit_in_the_admin_is_written_to_the_history(admin_client, catalogue)
         "text_ar": TORTURE_AR,
         "text_fr": TORTURE_FR,
         "text_en": TORTURE_EN,
-        "position": "supported",
-        "implementation_status": "implemented",
+        "position": "noted",
+        "implementation_status": "implemented",  # not a field of the form: decided with a justification
         "national_axes": [a.pk for a in torture.national_axes.all()],
         "source": "manual",
         "assignments-TOTAL_FORMS": 0,
@@ -500,5 +500,7 @@ def test_an_edit_in_the_admin_is_written_to_the_history(admin_client, catalogue)
     response = admin_client.post(reverse("admin:recommendations_recommendation_change", args=[torture.pk]), form)
     assert response.status_code == 302, response.content.decode()[:2000]
     [entry] = history_for(instance=torture)
-    assert entry.changes == {"implementation_status": ["in_progress", "implemented"]}
+    assert entry.changes == {"position": ["supported", "noted"]}
     assert entry.source == "admin"
+    torture.refresh_from_db()
+    assert torture.implementation_status == "in_progress" and torture.version == 2

@@ -106,7 +106,9 @@ class NationalAxisSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class RecommendationAssignmentSerializer(serializers.ModelSerializer):
+    """An assignment as a recommendation lists it; the assignment itself is at /api/v1/assignments/."""
+
     institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -131,7 +133,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
     affected_persons = AffectedPersonSerializer(many=True, read_only=True)
     sdg_targets = SdgTargetSerializer(many=True, read_only=True)
     national_axes = NationalAxisSerializer(many=True, read_only=True)
-    assignments = AssignmentSerializer(many=True, read_only=True)
+    assignments = RecommendationAssignmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Recommendation
@@ -163,5 +165,6 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "source_key",
             "created_at",
             "updated_at",
+            "version",
         )
         read_only_fields = fields

@@ -3,7 +3,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from rasd.api import views
+from rasd.api import followup_views, views
 
 app_name = "api"
 
@@ -21,6 +21,14 @@ router.register("affected-persons", views.AffectedPersonViewSet, basename="affec
 router.register("sdg-goals", views.SdgGoalViewSet, basename="sdg-goal")
 router.register("sdg-targets", views.SdgTargetViewSet, basename="sdg-target")
 router.register("national-axes", views.NationalAxisViewSet, basename="national-axis")
+router.register("assignments", followup_views.AssignmentViewSet, basename="assignment")
+router.register("actions", followup_views.ActionViewSet, basename="action")
+router.register("indicators", followup_views.IndicatorViewSet, basename="indicator")
+router.register("progress-updates", followup_views.ProgressUpdateViewSet, basename="progress-update")
+router.register("indicator-values", followup_views.IndicatorValueViewSet, basename="indicator-value")
+router.register("evidence", followup_views.EvidenceViewSet, basename="evidence")
+router.register("clusters", followup_views.ClusterViewSet, basename="cluster")
+router.register("deadlines", followup_views.DeadlineViewSet, basename="deadline")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,16 +1,23 @@
-"""The read API: each view parses the request, calls a selector or one queryset, and serializes.
+"""The API of recommendations and reference data: each view parses the request, calls a selector or one queryset
+(or, to write, one service), and serializes. The follow-up's endpoints are in ``rasd.api.followup_views``.
 
 Recommendations are listed through the list page's own form and selector, so that a URL's filters give the same
 recommendations on the page and in the API.
 """
 
-from django import forms
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from rasd.api import serializers
+from rasd.api import followup_serializers, serializers
+from rasd.api.errors import ServiceErrors
+from rasd.api.filters import filter_parameters
+from rasd.api.schema import VERSION_RULE, write_responses
+from rasd.followup import services
 from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Document, Mechanism, Review
 from rasd.recommendations import selectors
@@ -18,32 +25,8 @@ from rasd.recommendations.models import AffectedPerson, NationalAxis, Recommenda
 from rasd.recommendations.views import RecommendationFilterForm
 from rasd.states.models import State
 
-FORM_FIELD_TYPES = {
-    forms.IntegerField: OpenApiTypes.INT,
-    forms.DecimalField: OpenApiTypes.NUMBER,
-    forms.FloatField: OpenApiTypes.NUMBER,
-    forms.DateField: OpenApiTypes.DATE,
-    forms.BooleanField: OpenApiTypes.BOOL,
-}
-
-
-def _filter_parameter(name: str, field: forms.Field) -> OpenApiParameter:
-    kind = next((t for cls, t in FORM_FIELD_TYPES.items() if isinstance(field, cls)), OpenApiTypes.STR)
-    many = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
-    # Fixed choices become an enum; a filter by reference data (a mechanism's code…) has none in the form.
-    choices = [value for value, _label in getattr(field, "choices", ()) if value != ""]
-    return OpenApiParameter(
-        name,
-        kind,
-        OpenApiParameter.QUERY,
-        description=field.help_text or field.label or name,  # lazy: in the reader's language
-        enum=choices or None,
-        many=many,
-    )
-
-
 # Documented from the form itself: a filter added to the list page is accepted and documented here at once.
-FILTER_PARAMETERS = [_filter_parameter(name, field) for name, field in RecommendationFilterForm.base_fields.items()]
+FILTER_PARAMETERS = filter_parameters(RecommendationFilterForm)
 
 
 @extend_schema_view(
@@ -59,8 +42,17 @@ FILTER_PARAMETERS = [_filter_parameter(name, field) for name, field in Recommend
         },
     ),
     retrieve=extend_schema(summary="One recommendation"),
+    status=extend_schema(
+        summary="Set the implementation status",
+        description=(
+            "A coordinator decides the implementation status of the recommendation, always with a justification, "
+            f"which the history keeps. {VERSION_RULE}"
+        ),
+        request=followup_serializers.RecommendationStatusChangeSerializer,
+        responses=write_responses(200, followup_serializers.RecommendationStatusSerializer),
+    ),
 )
-class RecommendationViewSet(ReadOnlyModelViewSet):
+class RecommendationViewSet(ServiceErrors, ReadOnlyModelViewSet):
     """Recommendations made to the state by the UN human-rights mechanisms, with their texts in Arabic, French and
     English (empty when a language is missing), their classification and the institutions assigned to them.
 
@@ -71,6 +63,7 @@ class RecommendationViewSet(ReadOnlyModelViewSet):
 
     queryset = Recommendation.objects.all()  # tells the schema the model; the rows come from the selector
     serializer_class = serializers.RecommendationSerializer
+    conflict_serializer_class = followup_serializers.RecommendationStatusSerializer
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -81,11 +74,22 @@ class RecommendationViewSet(ReadOnlyModelViewSet):
                 raise ValidationError(form.errors)
             filters = form.filters()
         # The detail goes through the list's selector too, so that it can never show a recommendation the list
-        # would not (when visibility rules arrive), and both load their rows alike.
-        results = selectors.recommendation_results(filters=filters)
+        # would not, and both load their rows alike; each shows only the assignments the reader may see.
+        user = self.request.user
+        results = selectors.recommendation_results(filters=filters, visible_to=user)
         if results.search_error is not None:
             raise ValidationError({"q": [str(results.search_error)]})
-        return selectors.recommendation_with_details(results.recommendations)
+        return selectors.recommendation_with_details(results.recommendations, visible_to=user)
+
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    def status(self, request, pk=None):
+        recommendation = self.get_object()
+        change = followup_serializers.RecommendationStatusChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        recommendation = services.recommendation_status_set(
+            recommendation=recommendation, by=request.user, **change.validated_data
+        )
+        return Response(followup_serializers.RecommendationStatusSerializer(recommendation).data)
 
 
 class MechanismViewSet(ReadOnlyModelViewSet):

@@ -261,7 +261,8 @@ class ProgressUpdate(Report):
         indexes = [models.Index(fields=["institution", "status"]), models.Index(fields=["status"])]
 
     def __str__(self) -> str:
-        return f"{self.subject} — {self.date}"
+        # The date isolated (U+2068 … U+2069): after Arabic text it would otherwise read backwards.
+        return f"{self.subject} — \u2068{self.date}\u2069"
 
     @property
     def subject(self):
@@ -285,7 +286,7 @@ class IndicatorValue(Report):
         indexes = [models.Index(fields=["institution", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.value} ({self.date})"
+        return f"{self.indicator}: \u2068{self.value}\u2069 (\u2068{self.date}\u2069)"
 
     @property
     def subject(self):

@@ -216,3 +216,8 @@ def can_see_institution_work(user: User, institution) -> bool:
     return role == Role.COORDINATOR or (
         role in (Role.FOCAL_POINT, Role.VALIDATOR, Role.PARTNER) and institution.pk == _own(user)
     )
+
+
+def can_edit_clusters(user: User) -> bool:
+    """Group recommendations into clusters or change a cluster: part of the coordinator's triage."""
+    return _role(user) == Role.COORDINATOR

@@ -83,9 +83,7 @@ def due_items(
         open_assignments().filter(due_date__lte=horizon).select_related("recommendation__mechanism", "institution")
     )
     actions = open_actions().filter(end_date__lte=horizon).select_related("institution")
-    indicators = Indicator.objects.select_related("institution").annotate(
-        last_reported=Max("values__date", filter=~Q(values__status=Status.DRAFT))
-    )
+    indicators = with_last_reported(Indicator.objects.select_related("institution"))
     deadlines = Deadline.objects.filter(met_on__isnull=True, due_date__lte=horizon).select_related(
         "review__mechanism", "review__state"
     )
@@ -110,6 +108,22 @@ def due_items(
         items.append(DueItem("deadline", label, d.due_date, d.due_date < on, d, None))
     items.sort(key=lambda item: (item.due_date, item.kind, item.label))
     return items
+
+
+def with_last_reported(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """The indicators with ``last_reported``: the date of their latest value that was submitted (drafts do not
+    count), from which ``Indicator.next_report_due`` counts."""
+    return indicators.annotate(last_reported=Max("values__date", filter=~Q(values__status=Status.DRAFT)))
+
+
+def due_items_for(*, user: User, on: datetime.date | None = None) -> list[DueItem]:
+    """What is due that ``user`` acts on: everything for a coordinator, their institution's items for its focal
+    point and validator, nothing for the other roles (they are reminded of nothing)."""
+    if user.is_coordinator:
+        return due_items(on=on)
+    if user.role in (Role.FOCAL_POINT, Role.VALIDATOR) and user.institution_id:
+        return due_items(institution=user.institution, on=on)
+    return []
 
 
 # Work lists ---------------------------------------------------------------------------------------------------------
@@ -158,9 +172,7 @@ def work_list(*, user: User, on: datetime.date | None = None) -> WorkList:
         values_to_fix=values.filter(status__in=Report.EDITABLE) if user.role == Role.FOCAL_POINT else values.none(),
         values_to_approve=values.filter(status=Status.SUBMITTED) if user.role == Role.VALIDATOR else values.none(),
         values_to_validate=values.filter(status=Status.APPROVED) if is_coordinator else values.none(),
-        due=due_items(institution=institution, on=on)
-        if is_coordinator or user.role in (Role.FOCAL_POINT, Role.VALIDATOR)
-        else [],
+        due=due_items_for(user=user, on=on),
     )
 
 
@@ -170,15 +182,41 @@ def work_list(*, user: User, on: datetime.date | None = None) -> WorkList:
 def recommendation_timeline(*, recommendation: Recommendation, user: User) -> list[TimelineEntry]:
     """The recommendation's memory: its own changes (status decisions with their justification), and those of the
     assignments, actions and progress updates about it that ``user`` may see."""
-    records = [
-        recommendation,
-        *policies.assignments_visible_to(user).filter(recommendation=recommendation),
-        *policies.actions_visible_to(user).filter(recommendation_ids_filter(recommendation)),
-        *policies.progress_updates_visible_to(user).filter(
-            Q(recommendation=recommendation) | Q(action__recommendations=recommendation)
-        ),
-    ]
-    return timeline(_visible_steps(history_of(instances=records), user), own=recommendation)
+    return recommendation_followup(recommendation=recommendation, user=user).timeline
+
+
+@dataclass
+class RecommendationFollowup:
+    """What ``user`` may see of a recommendation's follow-up, each read once: for its page."""
+
+    assignments: list[Assignment]
+    actions: list[Action]
+    updates: list[ProgressUpdate]
+    timeline: list[TimelineEntry]
+
+
+def recommendation_followup(*, recommendation: Recommendation, user: User) -> RecommendationFollowup:
+    assignments = list(
+        policies.assignments_visible_to(user)
+        .filter(recommendation=recommendation)
+        .select_related("institution")
+        .order_by("role", "id")
+    )
+    actions = list(
+        policies.actions_visible_to(user)
+        .filter(recommendation_ids_filter(recommendation))
+        .select_related("institution")
+        .distinct()
+    )
+    updates = list(
+        policies.progress_updates_visible_to(user)
+        .filter(Q(recommendation=recommendation) | Q(action__recommendations=recommendation))
+        .select_related("action", "recommendation__mechanism", "institution")
+        .distinct()
+    )
+    records = [recommendation, *assignments, *actions, *updates]
+    steps = timeline(_visible_steps(history_of(instances=records), user), own=recommendation)
+    return RecommendationFollowup(assignments, actions, updates, steps)
 
 
 def recommendation_ids_filter(recommendation: Recommendation) -> Q:
@@ -251,7 +289,7 @@ def institution_handover(*, institution: Institution, user: User) -> Handover:
         .filter(institution=institution)
         .exclude(status__in=Action.CLOSED)
         .order_by("end_date", "id"),
-        indicators=policies.indicators_visible_to(user).filter(institution=institution),
+        indicators=with_last_reported(policies.indicators_visible_to(user).filter(institution=institution)),
         pending_updates=policies.progress_updates_visible_to(user)
         .filter(institution=institution)
         .exclude(status=Status.VALIDATED)

@@ -9,15 +9,15 @@ someone else in between raises ``EditConflict`` and nothing is written. Permissi
 
 import secrets
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rasd.accounts.models import User
+from rasd.core.edits import record_create, record_update, values_split
 from rasd.core.history import history_record
 from rasd.core.models import HistoryEntry
 from rasd.core.versioning import version_claim
@@ -83,72 +83,6 @@ PROGRESS_UPDATE_FIELDS = ("text", "date", "proposed_status")
 INDICATOR_VALUE_FIELDS = ("value", "date", "note")
 
 
-# Shared steps ------------------------------------------------------------------------------------------------------
-
-
-def _value_of(instance: models.Model, name: str):
-    value = getattr(instance, name)
-    return value.pk if isinstance(value, models.Model) else value
-
-
-def _links_of(instance: models.Model, name: str) -> set[int]:
-    return set(getattr(instance, name).values_list("pk", flat=True))
-
-
-def _check(instance: models.Model, fields: Iterable[str]) -> None:
-    """The model's own validation of the fields being written (choices, lengths, constraints between fields)."""
-    exclude = [f.name for f in instance._meta.fields if f.name not in fields]
-    instance.full_clean(exclude=exclude, validate_unique=False)
-
-
-def _create(model, *, by: User, fields: dict[str, Any], links: dict[str, Iterable], **extra) -> models.Model:
-    instance = model(**fields, **extra)
-    _check(instance, fields)
-    instance.save()
-    changes = {
-        name: (None, _value_of(instance, name)) for name in fields if _value_of(instance, name) not in ("", None)
-    }
-    for name, values in links.items():
-        values = list(values)
-        getattr(instance, name).set(values)
-        if values:
-            changes[name] = (None, sorted(v.pk if isinstance(v, models.Model) else v for v in values))
-    history_record(instance=instance, action=HistoryEntry.Action.CREATED, changes=changes, actor=by)
-    return instance
-
-
-def _update(instance: models.Model, *, by: User, version: int, fields: dict[str, Any], links: dict[str, Iterable]):
-    """Write the changed fields and links of ``instance`` if it is still at ``version``; record the change."""
-    before = {name: _value_of(instance, name) for name in fields}
-    before_links = {name: _links_of(instance, name) for name in links}
-    for name, value in fields.items():
-        setattr(instance, name, value)
-    _check(instance, fields)
-    version_claim(instance=instance, expected=version)
-    changes = {
-        name: (before[name], _value_of(instance, name)) for name in fields if before[name] != _value_of(instance, name)
-    }
-    instance.save(update_fields=[*fields, "updated_at"] if hasattr(instance, "updated_at") else list(fields))
-    for name, values in links.items():
-        wanted = {v.pk if isinstance(v, models.Model) else v for v in values}
-        if wanted != before_links[name]:
-            getattr(instance, name).set(wanted)
-            changes[name] = (sorted(before_links[name]), sorted(wanted))
-    if changes:
-        history_record(instance=instance, action=HistoryEntry.Action.UPDATED, changes=changes, actor=by)
-    return instance
-
-
-def _split(values: dict[str, Any], field_names: tuple[str, ...], link_names: tuple[str, ...]):
-    unknown = set(values) - set(field_names) - set(link_names)
-    if unknown:
-        raise TypeError(f"unknown fields: {sorted(unknown)}")
-    return (
-        {k: v for k, v in values.items() if k in field_names},
-        {k: v for k, v in values.items() if k in link_names},
-    )
-
-
 # Assignments -------------------------------------------------------------------------------------------------------
 
 
@@ -193,7 +127,7 @@ def assignments_create(
                 changes = {"institution": (None, institution_id), "role": (None, role), "due_date": (None, due_date)}
                 history_record(instance=assignment, action=HistoryEntry.Action.CREATED, changes=changes, actor=by)
             elif (assignment.role, assignment.due_date) != (role, due_date):
-                assignment = _update(
+                assignment = record_update(
                     assignment, by=by, version=assignment.version, fields={"role": role, "due_date": due_date}, links={}
                 )
             written.append(assignment)
@@ -204,8 +138,8 @@ def assignments_create(
 def assignment_update(*, assignment: Assignment, by: User, version: int, **values) -> Assignment:
     """Change the role or due date of one assignment."""
     require(can_assign(by))
-    fields, _links = _split(values, ("role", "due_date"), ())
-    return _update(assignment, by=by, version=version, fields=fields, links={})
+    fields, _links = values_split(values, ("role", "due_date"), ())
+    return record_update(assignment, by=by, version=version, fields=fields, links={})
 
 
 @transaction.atomic
@@ -260,36 +194,36 @@ def recommendation_status_set(
 @transaction.atomic
 def action_create(*, by: User, **values) -> Action:
     """A new action. ``values``: the fields of ``ACTION_FIELDS`` and the links of ``ACTION_LINKS``."""
-    fields, links = _split(values, ACTION_FIELDS, ACTION_LINKS)
+    fields, links = values_split(values, ACTION_FIELDS, ACTION_LINKS)
     institution = fields.get("institution")
     require(can_plan_for(by, institution.pk if institution else None))
-    return _create(Action, by=by, fields=fields, links=links, created_by=by)
+    return record_create(Action, by=by, fields=fields, links=links, created_by=by)
 
 
 @transaction.atomic
 def action_update(*, action: Action, by: User, version: int, **values) -> Action:
     require(can_edit_action(by, action))
-    fields, links = _split(values, ACTION_FIELDS, ACTION_LINKS)
+    fields, links = values_split(values, ACTION_FIELDS, ACTION_LINKS)
     if "institution" in fields:  # handing an action to another institution is the coordinator's decision
         require(can_plan_for(by, fields["institution"].pk))
-    return _update(action, by=by, version=version, fields=fields, links=links)
+    return record_update(action, by=by, version=version, fields=fields, links=links)
 
 
 @transaction.atomic
 def indicator_create(*, by: User, **values) -> Indicator:
-    fields, links = _split(values, INDICATOR_FIELDS, INDICATOR_LINKS)
+    fields, links = values_split(values, INDICATOR_FIELDS, INDICATOR_LINKS)
     institution = fields.get("institution")
     require(can_plan_for(by, institution.pk if institution else None))
-    return _create(Indicator, by=by, fields=fields, links=links, created_by=by)
+    return record_create(Indicator, by=by, fields=fields, links=links, created_by=by)
 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, by: User, version: int, **values) -> Indicator:
     require(can_edit_indicator(by, indicator))
-    fields, links = _split(values, INDICATOR_FIELDS, INDICATOR_LINKS)
+    fields, links = values_split(values, INDICATOR_FIELDS, INDICATOR_LINKS)
     if "institution" in fields:
         require(can_plan_for(by, fields["institution"].pk))
-    return _update(indicator, by=by, version=version, fields=fields, links=links)
+    return record_update(indicator, by=by, version=version, fields=fields, links=links)
 
 
 # Reports: progress updates and indicator values ----------------------------------------------------------------------
@@ -308,8 +242,8 @@ def progress_update_create(
     if (action is None) == (recommendation is None):
         raise ValidationError(_("A progress update is about one action or one recommendation."))
     require(can_report_on_action(by, action) if action else can_report_on_recommendation(by, recommendation))
-    fields, _links = _split(values, PROGRESS_UPDATE_FIELDS, ())
-    update = _create(
+    fields, _links = values_split(values, PROGRESS_UPDATE_FIELDS, ())
+    update = record_create(
         ProgressUpdate,
         by=by,
         fields=fields,
@@ -329,8 +263,8 @@ def indicator_value_create(
     *, by: User, indicator: Indicator, files: Iterable[UploadedFile] = (), **values
 ) -> IndicatorValue:
     require(can_report_on_indicator(by, indicator))
-    fields, _links = _split(values, INDICATOR_VALUE_FIELDS, ())
-    value = _create(
+    fields, _links = values_split(values, INDICATOR_VALUE_FIELDS, ())
+    value = record_create(
         IndicatorValue,
         by=by,
         fields=fields,
@@ -349,8 +283,8 @@ def report_update(*, report: Report, by: User, version: int, **values) -> Report
     """Change a draft or returned report (its text, date, proposed status, value or note)."""
     require(can_edit_report(by, report))
     names = PROGRESS_UPDATE_FIELDS if isinstance(report, ProgressUpdate) else INDICATOR_VALUE_FIELDS
-    fields, _links = _split(values, names, ())
-    return _update(report, by=by, version=version, fields=fields, links={})
+    fields, _links = values_split(values, names, ())
+    return record_update(report, by=by, version=version, fields=fields, links={})
 
 
 def _evidence_save(*, report: Report, file: UploadedFile, by: User) -> Evidence:

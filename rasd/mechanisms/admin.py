@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rasd.mechanisms.models import Document, Mechanism, Review
+from rasd.mechanisms.models import Deadline, Document, Mechanism, Review
 
 
 @admin.register(Mechanism)
@@ -15,6 +15,12 @@ class DocumentInline(admin.TabularInline):
     extra = 0
 
 
+class DeadlineInline(admin.TabularInline):
+    model = Deadline
+    fields = ("kind", "due_date", "met_on", "description")
+    extra = 0
+
+
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ("__str__", "mechanism", "state", "cycle", "session", "year")
@@ -22,7 +28,7 @@ class ReviewAdmin(admin.ModelAdmin):
     search_fields = ("mechanism__code", "state__iso3", "state__name_en", "state__name_fr", "state__name_ar")
     list_select_related = ("mechanism", "state")
     autocomplete_fields = ("mechanism", "state")
-    inlines = [DocumentInline]
+    inlines = [DocumentInline, DeadlineInline]
 
 
 @admin.register(Document)
@@ -32,3 +38,15 @@ class DocumentAdmin(admin.ModelAdmin):
     search_fields = ("symbol",)
     list_select_related = ("review__mechanism",)
     autocomplete_fields = ("review",)
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    """Deadlines are entered and corrected here; the date a report was submitted (``met_on``) ends the reminders."""
+
+    list_display = ("review", "kind", "due_date", "met_on", "description")
+    list_filter = ("kind", "review__mechanism", ("met_on", admin.EmptyFieldListFilter))
+    search_fields = ("description", "review__mechanism__code")
+    list_select_related = ("review__mechanism", "review__state")
+    autocomplete_fields = ("review",)
+    date_hierarchy = "due_date"

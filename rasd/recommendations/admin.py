@@ -6,7 +6,15 @@ from rasd.core.admin import TrilingualNameAdmin
 from rasd.core.history import history_record
 from rasd.core.models import HistoryEntry
 from rasd.followup.models import Assignment
-from rasd.recommendations.models import AffectedPerson, NationalAxis, Recommendation, SdgGoal, SdgTarget, Theme
+from rasd.recommendations.models import (
+    AffectedPerson,
+    Cluster,
+    NationalAxis,
+    Recommendation,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+)
 from rasd.recommendations.services import recommendations_changed
 
 
@@ -52,9 +60,15 @@ class NationalAxisAdmin(TrilingualNameAdmin):
 
 
 class AssignmentInline(admin.TabularInline):
+    """Shown for reference: assignments are made on the recommendation's page, where the history records them."""
+
     model = Assignment
     extra = 0
-    autocomplete_fields = ("institution",)
+    can_delete = False
+    fields = readonly_fields = ("institution", "role", "due_date", "assigned_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Recommendation)
@@ -82,7 +96,9 @@ class RecommendationAdmin(admin.ModelAdmin):
         "sdg_targets",
         "national_axes",
     )
-    readonly_fields = ("created_at", "updated_at")
+    # The implementation status is decided on the recommendation's page, with a justification the history keeps;
+    # assignments are made there too, by the follow-up services.
+    readonly_fields = ("implementation_status", "created_at", "updated_at", "version")
     inlines = [AssignmentInline]
     fieldsets = (
         (None, {"fields": ("state", "mechanism", "review", "document", "kind", "paragraph", "code", "date", "year")}),
@@ -92,7 +108,7 @@ class RecommendationAdmin(admin.ModelAdmin):
             _("Classification"),
             {"fields": ("recommending_states", "themes", "affected_persons", "sdg_targets", "national_axes")},
         ),
-        (_("Source"), {"fields": ("source", "source_key", "created_at", "updated_at")}),
+        (_("Source"), {"fields": ("source", "source_key", "created_at", "updated_at", "version")}),
     )
 
     # An edit made here is part of the record's history like any other: the fields the form changed,
@@ -102,6 +118,7 @@ class RecommendationAdmin(admin.ModelAdmin):
         if change:
             previous = Recommendation.objects.get(pk=obj.pk)
             form._rasd_before = {name: _value(previous, name) for name in form.changed_data}
+            obj.version = previous.version + 1  # an edit here is an edit: a form opened before it must not win
         super().save_model(request, obj, form, change)
         recommendations_changed(recommendation_ids=[obj.pk])
 
@@ -114,6 +131,27 @@ class RecommendationAdmin(admin.ModelAdmin):
         elif form.changed_data:
             changes = {name: (form._rasd_before[name], _value(obj, name)) for name in form.changed_data}
             history_record(action=HistoryEntry.Action.UPDATED, changes=changes, **record)
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ("title", "recommendation_count", "created_by", "created_at")
+    search_fields = ("title", "description")
+    list_select_related = ("created_by",)
+    autocomplete_fields = ("recommendations",)
+    readonly_fields = ("created_by", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(recommendation_count=models.Count("recommendations"))
+
+    @admin.display(description=_("recommendations"), ordering="recommendation_count")
+    def recommendation_count(self, obj):
+        return obj.recommendation_count
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 def _value(obj: Recommendation, name: str):

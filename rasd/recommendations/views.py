@@ -8,6 +8,7 @@ and pushes the new URL; without JavaScript the same form and links load whole pa
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,8 +22,14 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django.views.decorators.http import require_POST
 
 from rasd.core.models import Language
+from rasd.core.versioning import EditConflict
+from rasd.followup import policies
+from rasd.followup import selectors as followup_selectors
+from rasd.followup import services as followup_services
+from rasd.followup.forms import RecommendationStatusForm
 from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Document, Mechanism, Review
 from rasd.recommendations import selectors
@@ -389,7 +396,7 @@ def _is_htmx(request) -> bool:
 @login_required
 def recommendation_list(request):
     form = RecommendationFilterForm(request.GET)
-    results = selectors.recommendation_results(filters=form.filters())
+    results = selectors.recommendation_results(filters=form.filters(), visible_to=request.user)
     counted = selectors.recommendation_facets(results=results)
     page = CountedPaginator(results.recommendations, PAGE_SIZE, count=counted.total).get_page(request.GET.get("page"))
     recommendations = list(page.object_list)
@@ -418,6 +425,7 @@ def recommendation_list(request):
         "sort_options": _sort_options(results),
         "similar_to": similar_to,
         "search_limit": selectors.SEARCH_LIMIT,
+        "can_assign": policies.can_assign(request.user),
     }
     template = "recommendation_list_partial" if _is_htmx(request) else "recommendation_list"
     response = render(request, f"recommendations/{template}.html", context)
@@ -425,17 +433,76 @@ def recommendation_list(request):
     return response
 
 
-@login_required
-def recommendation_detail(request, pk: int):
-    recommendation = selectors.recommendation_get(pk=pk)
+def _detail_page(request, recommendation: Recommendation, *, status_form=None, conflict=None, status: int = 200):
+    """The recommendation with its follow-up as ``request.user`` may see it, and the buttons they may use."""
+    user = request.user
+    followup = followup_selectors.recommendation_followup(recommendation=recommendation, user=user)
+    context = {
+        "recommendation": recommendation,
+        "timeline": followup.timeline,
+        # Each decision on the status, with its justification: the entries of the recommendation itself.
+        "status_history": [
+            step for step in followup.timeline if not step.subject and "implementation_status" in step.entry.changes
+        ],
+        "assignments": followup.assignments,
+        "actions": followup.actions,
+        "updates": followup.updates,
+        "can_assign": policies.can_assign(user),
+        "can_set_status": policies.can_set_implementation_status(user),
+        "can_plan": policies.can_plan_for(user, user.institution_id),
+        "can_report": policies.can_report_on_recommendation(user, recommendation),
+        "status_form": status_form
+        or RecommendationStatusForm(
+            initial={"status": recommendation.implementation_status, "version": recommendation.version}
+        ),
+        "conflict": conflict,
+    }
+    return render(request, "recommendations/recommendation_detail.html", context, status=status)
+
+
+def _recommendation_or_404(pk: int, user) -> Recommendation:
+    recommendation = selectors.recommendation_get(pk=pk, visible_to=user)
     if recommendation is None:
         raise Http404
-    history = selectors.recommendation_history(recommendation=recommendation)
-    return render(
-        request,
-        "recommendations/recommendation_detail.html",
-        {"recommendation": recommendation, "history": history},
-    )
+    return recommendation
+
+
+@login_required
+def recommendation_detail(request, pk: int):
+    return _detail_page(request, _recommendation_or_404(pk, request.user))
+
+
+@require_POST
+@login_required
+def recommendation_status(request, pk: int):
+    """A coordinator decides the implementation status, with the justification the history keeps."""
+    recommendation = _recommendation_or_404(pk, request.user)
+    policies.require(policies.can_set_implementation_status(request.user))
+    form = RecommendationStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            followup_services.recommendation_status_set(
+                recommendation=recommendation, by=request.user, **form.cleaned_data
+            )
+        except EditConflict as error:
+            current = error.instance
+            data = form.data.copy()
+            data["version"] = current.version
+            form = RecommendationStatusForm(data)
+            form.is_valid()
+            return _detail_page(
+                request, _recommendation_or_404(pk, request.user), status_form=form, conflict=current, status=409
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(
+                request,
+                _("The implementation status is now “%(status)s”.")
+                % {"status": recommendation.get_implementation_status_display()},
+            )
+            return redirect("recommendation_detail", pk=pk)
+    return _detail_page(request, recommendation, status_form=form, status=400)
 
 
 @login_required

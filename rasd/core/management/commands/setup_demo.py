@@ -1,3 +1,4 @@
+import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -7,8 +8,13 @@ from django.utils import translation
 from rasd.accounts.services import DEMO_PASSWORD, demo_users_create
 from rasd.core.reference import reference_data_load
 from rasd.imports.services import import_file
+from rasd.mechanisms.deadlines import upr_deadlines_create
+from rasd.mechanisms.models import Mechanism, Review
 
 DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo" / "didh_morocco"
+# The day of each UPR review of the demo data, which the DIDH tables do not give: Morocco's third review was held
+# on 2 May 2017, at the 27th session of the UPR Working Group (1–12 May 2017; OHCHR's timetable of the session).
+UPR_REVIEW_DATES = {("MAR", 3): datetime.date(2017, 5, 2)}
 
 
 class Command(BaseCommand):
@@ -21,8 +27,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo recommendations: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
         )
+        for review in Review.objects.filter(mechanism__kind=Mechanism.Kind.UPR).select_related("mechanism", "state"):
+            reviewed_on = UPR_REVIEW_DATES.get((review.state.iso3, review.cycle))
+            if reviewed_on is not None:
+                for deadline in upr_deadlines_create(review=review, reviewed_on=reviewed_on):
+                    self.stdout.write(f"Deadline: {deadline} — {deadline.description}")
         users = demo_users_create()
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in users:
             institution = user.institution.short_name if user.institution else ""
-            self.stdout.write(f"  {user.username:<12} {user.get_role_display()} — {institution}")
+            self.stdout.write(f"  {user.username:<12} {user.get_role_display()} — {institution} ({user.email})")
