@@ -17,6 +17,7 @@ from rasd.followup import selectors, services
 from rasd.followup.models import Action, Assignment, Evidence, ProgressUpdate, Report
 from rasd.institutions.models import Institution
 from rasd.recommendations.models import Cluster, ImplementationStatus, Recommendation
+from rasd.recommendations.selectors import recommendation_counts, recommendation_list
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +127,12 @@ def test_the_whole_workflow_records_each_step_and_only_the_validated_update_coun
     assert not counted.filter(pk=assigned.pk).exists()
     update = services.report_approve(report=update, by=people.omar, version=update.version)
     assert not counted.filter(pk=assigned.pk).exists()
+    before = recommendation_counts().with_validated_progress
     update = services.report_validate(report=update, by=people.alice, version=update.version)
     assert counted.filter(pk=assigned.pk).exists()
+    assert recommendation_counts().with_validated_progress == before + 1
+    assert assigned in recommendation_list(filters={"progress": "reported"})
+    assert assigned not in recommendation_list(filters={"progress": "none"})
     # Reported action is not implementation: the status is still the coordinator's to decide.
     assigned.refresh_from_db()
     assert assigned.implementation_status == ImplementationStatus.NOT_STARTED

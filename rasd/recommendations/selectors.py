@@ -26,6 +26,7 @@ from rasd.core.history import history_for
 from rasd.core.models import LANGUAGE_CODES, HistoryEntry, Language
 from rasd.followup.models import Assignment
 from rasd.followup.policies import assignments_visible_to
+from rasd.followup.selectors import recommendations_with_validated_progress
 from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Document, Mechanism, Review
 from rasd.recommendations.models import (
@@ -48,6 +49,18 @@ from rasd.states.models import State
 
 # The value of the `position` filter that selects recommendations whose position is not recorded.
 POSITION_NONE = "none"
+# The values of the `progress` filter: a validated progress update was reported (on the recommendation or on an
+# action for it), or none was. Reported progress is not implementation, which is the status's to say.
+PROGRESS_REPORTED = "reported"
+PROGRESS_NONE = "none"
+PROGRESS_CHOICES = [
+    (PROGRESS_REPORTED, _("Validated progress reported")),
+    (PROGRESS_NONE, _("No validated progress yet")),
+]
+
+
+def _progress_reported() -> Q:
+    return Q(pk__in=recommendations_with_validated_progress().values("pk"))
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,8 @@ class RecommendationCounts:
     by_position: list[CountLine]
     by_status: list[CountLine]
     by_axis: list[CountLine]
+    # Only validated progress counts: drafts and reports not yet validated are the institutions' work in progress.
+    with_validated_progress: int
 
 
 def recommendation_counts() -> RecommendationCounts:
@@ -101,6 +116,7 @@ def recommendation_counts() -> RecommendationCounts:
         by_position=by_position,
         by_status=by_status,
         by_axis=_counts_by_axis(),
+        with_validated_progress=recommendations.filter(_progress_reported()).count(),
     )
 
 
@@ -137,6 +153,7 @@ FACET_FILTERS = (
     "document",
     "position",
     "status",
+    "progress",
     "axis",
     "institution",
     "theme",
@@ -158,6 +175,7 @@ _ENUMS = {
     "kind": frozenset(Mechanism.Kind.values),
     "position": frozenset([*Position.values, POSITION_NONE]),
     "status": frozenset(ImplementationStatus.values),
+    "progress": frozenset({PROGRESS_REPORTED, PROGRESS_NONE}),
     "lang": frozenset(LANGUAGE_CODES),
 }
 _NUMBERS = frozenset({"review", "sdg_goal"})
@@ -247,6 +265,9 @@ _CONDITIONS = {
     "document": lambda values: Q(document__symbol__in=values),
     "position": lambda values: Q(position__in=["" if value == POSITION_NONE else value for value in values]),
     "status": lambda values: Q(implementation_status__in=values),
+    "progress": lambda values: reduce(
+        or_, (_progress_reported() if value == PROGRESS_REPORTED else ~_progress_reported() for value in values)
+    ),
     "state": lambda values: Q(state__iso3__in=values),
     "lang": lambda values: reduce(or_, (~Q(**{f"text_{code}": ""}) for code in values)),
     "axis": lambda values: _linked(
@@ -501,6 +522,7 @@ def recommendation_facets(*, results: RecommendationResults) -> Facets:
         _related_facet(_DOCUMENT, counted("document"), wanted),
         _choice_facet("position", counted("position"), "position", _POSITION_CHOICES, wanted),
         status,
+        _progress_facet(counted("progress"), wanted),
         _axis_facet(links(_AXIS_LINKS, "axis"), wanted),
         _related_facet(
             _INSTITUTION,
@@ -624,6 +646,18 @@ def _choice_facet(name: str, rows: QuerySet, column: str, choices, wanted: Recom
         if totals.get(value) or value in chosen
     ]
     return Facet(name, tuple(values))
+
+
+def _progress_facet(rows: QuerySet, wanted: RecommendationFilters) -> Facet:
+    chosen = wanted.selected.get("progress", ())
+    totals = rows.aggregate(total=Count("id"), reported=Count("id", filter=_progress_reported()))
+    totals = {PROGRESS_REPORTED: totals["reported"], PROGRESS_NONE: totals["total"] - totals["reported"]}
+    values = [
+        FacetValue(value, str(label), totals[value], value in chosen)
+        for value, label in PROGRESS_CHOICES
+        if totals[value] or value in chosen
+    ]
+    return Facet("progress", tuple(values))
 
 
 def _language_facet(rows: QuerySet, wanted: RecommendationFilters) -> Facet:

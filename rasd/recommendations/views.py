@@ -136,6 +136,12 @@ class RecommendationFilterForm(forms.Form):
     status = forms.MultipleChoiceField(
         label=_("Implementation status"), choices=ImplementationStatus.choices, required=False
     )
+    progress = forms.MultipleChoiceField(
+        label=_("Progress reported"),
+        choices=selectors.PROGRESS_CHOICES,
+        required=False,
+        help_text=_("Whether a validated progress update was reported, on the recommendation or on an action for it."),
+    )
     axis = ReferenceField(
         label=_("National axis"),
         queryset=NationalAxis.objects,
