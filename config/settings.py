@@ -140,6 +140,8 @@ LANGUAGES = [("ar", "العربية"), ("fr", "Français"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = envstr("TIME_ZONE", "Africa/Casablanca")
+# Completes Django's own formats where a language lacks some (Arabic has no date-and-time format).
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

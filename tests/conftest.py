@@ -1,5 +1,6 @@
 """Shared fixtures. The test database starts with the reference data and the DIDH demo set (real Moroccan data)."""
 
+import datetime
 import functools
 from pathlib import Path
 
@@ -102,3 +103,74 @@ def _people_password_hash() -> str:
     from django.contrib.auth.hashers import make_password
 
     return make_password(PEOPLE_PASSWORD)
+
+
+# Follow-up ----------------------------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def pdf(name="rapport.pdf", content=PDF):
+    """An uploaded evidence file (a tiny valid PDF unless ``content`` says otherwise)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def institution(code):
+    from rasd.institutions.models import Institution
+
+    return Institution.objects.get(code=code)
+
+
+@pytest.fixture
+def recommendation(demo_data):
+    """A real recommendation of the demo set, with no assignment yet."""
+    from rasd.followup.models import Assignment
+    from rasd.recommendations.models import Recommendation
+
+    rec = Recommendation.objects.filter(source="didh", text_ar__gt="", implementation_status="not_started").first()
+    Assignment.objects.filter(recommendation=rec).delete()
+    return rec
+
+
+@pytest.fixture
+def assignment_due():
+    """When ``assigned``'s assignment is due; a module overrides this fixture to test lateness."""
+    return datetime.date(2027, 6, 30)
+
+
+@pytest.fixture
+def assigned(people, recommendation, assignment_due):
+    """``recommendation``, given by alice to the Ministry of Justice (lead) with UNDP supporting."""
+    from rasd.followup import services
+
+    services.assignments_create(
+        by=people.alice,
+        recommendations=[recommendation],
+        lead=institution("justice"),
+        supporting=[institution("undp")],
+        due_date=assignment_due,
+    )
+    return recommendation
+
+
+@pytest.fixture
+def action(people, assigned):
+    """fatima's ongoing action of the Ministry of Justice (UNDP supporting) on the ``assigned`` recommendation."""
+    from rasd.followup import services
+    from rasd.followup.models import Action
+
+    return services.action_create(
+        by=people.fatima,
+        title="Former les magistrats à la Convention contre la torture",
+        institution=institution("justice"),
+        supporting_institutions=[institution("undp")],
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+        budget_amount=250000,
+        budget_currency="MAD",
+        budget_source="Budget général",
+        status=Action.Status.ONGOING,
+        recommendations=[assigned],
+    )

@@ -16,14 +16,13 @@ from rest_framework.test import APIClient
 from rasd.core.history import history_for
 from rasd.followup import services
 from rasd.followup.models import Action, Assignment, Evidence, Indicator, ProgressUpdate, Report
-from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Deadline, Review
 from rasd.recommendations.models import Cluster, Recommendation
+from tests.conftest import PDF, institution
 from tests.openapi import API, FOLLOW_UP_COLLECTIONS, assert_documented, collection_of, generated
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 Status = Report.Status
 
 
@@ -68,42 +67,6 @@ def api(people):
             return Api(getattr(people, name))
 
     return People()
-
-
-def institution(code):
-    return Institution.objects.get(code=code)
-
-
-@pytest.fixture
-def recommendation():
-    """A real recommendation of the demo set, with no assignment yet."""
-    rec = Recommendation.objects.filter(source="didh", text_ar__gt="", implementation_status="not_started").first()
-    Assignment.objects.filter(recommendation=rec).delete()
-    return rec
-
-
-@pytest.fixture
-def assigned(people, recommendation):
-    services.assignments_create(
-        by=people.alice,
-        recommendations=[recommendation],
-        lead=institution("justice"),
-        supporting=[institution("undp")],
-        due_date=datetime.date(2027, 6, 30),
-    )
-    return recommendation
-
-
-@pytest.fixture
-def action(people, assigned):
-    return services.action_create(
-        by=people.fatima,
-        title="Former les magistrats à la Convention contre la torture",
-        institution=institution("justice"),
-        supporting_institutions=[institution("undp")],
-        status=Action.Status.ONGOING,
-        recommendations=[assigned],
-    )
 
 
 @pytest.fixture

@@ -6,27 +6,17 @@ import datetime
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from rasd.followup import services
 from rasd.followup.models import Action, Assignment, Evidence, Indicator, IndicatorValue, ProgressUpdate, Report
-from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Deadline, Review
 from rasd.recommendations.models import Cluster, Recommendation
+from tests.conftest import PDF, institution, pdf
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 Status = Report.Status
-
-
-def pdf(name="rapport.pdf", content=PDF):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def institution(code):
-    return Institution.objects.get(code=code)
 
 
 def page(client, user, url, **kwargs):
@@ -45,37 +35,8 @@ def in_english(client):
 
 
 @pytest.fixture
-def recommendation():
-    """A real recommendation of the demo set, with no assignment yet."""
-    rec = Recommendation.objects.filter(source="didh", text_ar__gt="", implementation_status="not_started").first()
-    Assignment.objects.filter(recommendation=rec).delete()
-    return rec
-
-
-@pytest.fixture
-def assigned(people, recommendation):
-    services.assignments_create(
-        by=people.alice,
-        recommendations=[recommendation],
-        lead=institution("justice"),
-        supporting=[institution("undp")],
-        due_date=datetime.date(2020, 6, 30),  # long past: the assignment is late
-    )
-    return recommendation
-
-
-@pytest.fixture
-def action(people, assigned):
-    return services.action_create(
-        by=people.fatima,
-        title="Former les magistrats à la Convention contre la torture",
-        institution=institution("justice"),
-        supporting_institutions=[institution("undp")],
-        start_date=datetime.date(2026, 1, 1),
-        end_date=datetime.date(2026, 12, 31),
-        status=Action.Status.ONGOING,
-        recommendations=[assigned],
-    )
+def assignment_due():
+    return datetime.date(2020, 6, 30)  # long past: the assignment is late
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from rasd.core.history import history_for
@@ -15,58 +14,11 @@ from rasd.core.models import HistoryEntry
 from rasd.core.versioning import EditConflict
 from rasd.followup import selectors, services
 from rasd.followup.models import Action, Assignment, Evidence, ProgressUpdate, Report
-from rasd.institutions.models import Institution
 from rasd.recommendations.models import Cluster, ImplementationStatus, Recommendation
 from rasd.recommendations.selectors import recommendation_counts, recommendation_list
+from tests.conftest import PDF, institution, pdf
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-def pdf(name="rapport.pdf", content=PDF):
-    return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def institution(code):
-    return Institution.objects.get(code=code)
-
-
-@pytest.fixture
-def recommendation():
-    """A real recommendation of the demo set, with no assignment to the test institutions yet."""
-    rec = Recommendation.objects.filter(source="didh", text_ar__gt="", implementation_status="not_started").first()
-    Assignment.objects.filter(recommendation=rec).delete()
-    return rec
-
-
-@pytest.fixture
-def assigned(people, recommendation):
-    services.assignments_create(
-        by=people.alice,
-        recommendations=[recommendation],
-        lead=institution("justice"),
-        supporting=[institution("undp")],
-        due_date=datetime.date(2027, 6, 30),
-    )
-    return recommendation
-
-
-@pytest.fixture
-def action(people, assigned):
-    return services.action_create(
-        by=people.fatima,
-        title="Former les magistrats à la Convention contre la torture",
-        institution=institution("justice"),
-        supporting_institutions=[institution("undp")],
-        start_date=datetime.date(2026, 1, 1),
-        end_date=datetime.date(2026, 12, 31),
-        budget_amount=250000,
-        budget_currency="MAD",
-        budget_source="Budget général",
-        status=Action.Status.ONGOING,
-        recommendations=[assigned],
-    )
 
 
 def test_a_coordinator_assigns_a_recommendation_to_a_lead_and_a_supporting_institution(people, assigned):

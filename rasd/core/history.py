@@ -1,5 +1,6 @@
 """Writing and reading the change history (the institution's memory)."""
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -98,10 +99,20 @@ def timeline(entries: Iterable[HistoryEntry], *, own: models.Model | None = None
         subject = ""
         if own is None or (entry.content_type.model_class(), entry.object_id) != (type(own), str(own.pk)):
             record = subjects.get((entry.content_type_id, entry.object_id))
-            subject = f"{capfirst(model._meta.verbose_name)}: {record if record is not None else '#' + entry.object_id}"
-        changes = [_field_change(model, name, pair, references) for name, pair in entry.changes.items()]
+            subject = _("%(kind)s: %(record)s") % {
+                "kind": capfirst(model._meta.verbose_name),
+                "record": record if record is not None else f"#{entry.object_id}",
+            }
+        # In the model's order: PostgreSQL's JSON does not keep the order the changes were recorded in.
+        names = sorted(entry.changes, key=lambda name: _field_order(model).get(name, len(_field_order(model))))
+        changes = [_field_change(model, name, entry.changes[name], references) for name in names]
         result.append(TimelineEntry(entry, subject, changes))
     return result
+
+
+@functools.cache
+def _field_order(model) -> dict[str, int]:
+    return {field.name: index for index, field in enumerate(model._meta.get_fields())}
 
 
 def _subjects(entries: list[HistoryEntry]) -> dict:
@@ -150,10 +161,11 @@ def _related_model(model, name: str):
 def _field_change(model, name: str, pair, references: dict) -> FieldChange:
     before, after = (list(pair) + [None, None])[:2]
     try:
-        field = model._meta.get_field(name)
-    except FieldDoesNotExist:  # a field since removed, or not a field (evidence): readable under its own name
-        label = str(EXTRA_LABELS.get(name, name))
-        return FieldChange(label, _display(before), _display(after))
+        field = None if name in EXTRA_LABELS else model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field since removed: its history stays readable under its old name
+        field = None
+    if field is None:
+        return FieldChange(capfirst(str(EXTRA_LABELS.get(name, name))), _display(before), _display(after))
     related = _related_model(model, name)
     choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
 

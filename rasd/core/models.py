@@ -58,7 +58,13 @@ class TrilingualShortName(models.Model):
 
     @property
     def short_name(self) -> str:
-        return in_language(self, "short_name") or self.name
+        # In the reader's language first, the full name if need be: an Arabic page says «العدل», not "Justice".
+        language = active_language()
+        return (
+            getattr(self, f"short_name_{language}")
+            or getattr(self, f"name_{language}")
+            or (in_language(self, "short_name") or self.name)
+        )
 
 
 class TrilingualTitle(models.Model):

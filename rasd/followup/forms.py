@@ -191,6 +191,13 @@ def _chosen_first(queryset, chosen, *order):
 class PlanningForm(StyledModelForm):
     """What actions and indicators share: the responsible institution and the recommendations they serve."""
 
+    class Meta:
+        field_classes = {"recommendations": RecommendationChoiceField}
+        widgets = {"recommendations": forms.CheckboxSelectMultiple, "clusters": forms.CheckboxSelectMultiple}
+
+    # (earlier, later, message): ``later`` may not come before ``earlier``; the message goes on ``later``.
+    in_order: tuple[tuple[str, str, str], ...] = ()
+
     def __init__(self, *args, user, preselected=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -228,14 +235,17 @@ class PlanningForm(StyledModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date comes before the start date."))
+        for earlier, later, message in self.in_order:
+            first, last = cleaned.get(earlier), cleaned.get(later)
+            if first and last and last < first:
+                self.add_error(later, message)
         return cleaned
 
 
 class ActionForm(PlanningForm):
-    class Meta:
+    in_order = (("start_date", "end_date", _("The end date comes before the start date.")),)
+
+    class Meta(PlanningForm.Meta):
         model = Action
         fields = [
             "title",
@@ -251,14 +261,12 @@ class ActionForm(PlanningForm):
             "recommendations",
             "clusters",
         ]
-        field_classes = {"recommendations": RecommendationChoiceField}
         widgets = {
+            **PlanningForm.Meta.widgets,
             "description": forms.Textarea(attrs={"rows": 4}),
             "start_date": DateInput,
             "end_date": DateInput,
             "supporting_institutions": forms.CheckboxSelectMultiple,
-            "recommendations": forms.CheckboxSelectMultiple,
-            "clusters": forms.CheckboxSelectMultiple,
         }
 
     def clean_budget_currency(self):
@@ -266,7 +274,9 @@ class ActionForm(PlanningForm):
 
 
 class IndicatorForm(PlanningForm):
-    class Meta:
+    in_order = (("baseline_year", "target_year", _("The target year comes before the baseline year.")),)
+
+    class Meta(PlanningForm.Meta):
         model = Indicator
         fields = [
             "kind",
@@ -285,11 +295,9 @@ class IndicatorForm(PlanningForm):
             "clusters",
             "actions",
         ]
-        field_classes = {"recommendations": RecommendationChoiceField}
         widgets = {
+            **PlanningForm.Meta.widgets,
             "definition": forms.Textarea(attrs={"rows": 3}),
-            "recommendations": forms.CheckboxSelectMultiple,
-            "clusters": forms.CheckboxSelectMultiple,
             "actions": forms.CheckboxSelectMultiple,
         }
 
@@ -298,13 +306,6 @@ class IndicatorForm(PlanningForm):
         self.fields["actions"].queryset = policies.actions_visible_to(user)
         if preselected_actions and not self.instance.pk:
             self.fields["actions"].initial = list(preselected_actions)
-
-    def clean(self):
-        cleaned = super().clean()
-        baseline, target = cleaned.get("baseline_year"), cleaned.get("target_year")
-        if baseline and target and target < baseline:
-            self.add_error("target_year", _("The target year comes before the baseline year."))
-        return cleaned
 
 
 # Reports ------------------------------------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ class Assignment(models.Model):
         indexes = [models.Index(fields=["institution", "due_date"])]
 
     def __str__(self) -> str:
-        return f"{self.recommendation} → {self.institution} ({self.get_role_display()})"
+        # No arrow: it would point the wrong way in Arabic.
+        return f"{self.recommendation} · {self.institution} ({self.get_role_display()})"
 
 
 class Action(models.Model):

@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +63,16 @@ def open_assignments() -> QuerySet[Assignment]:
 
 def open_actions() -> QuerySet[Action]:
     return Action.objects.exclude(status__in=Action.CLOSED)
+
+
+def with_late(queryset: QuerySet, *, on: datetime.date | None = None) -> QuerySet:
+    """Assignments or actions with ``late``: past their due date (an action's end date) on ``on`` and still open,
+    as ``open_assignments`` and ``open_actions`` say."""
+    if queryset.model is Assignment:
+        late = Q(due_date__lt=on or today()) & ~Q(recommendation__implementation_status__in=SETTLED)
+    else:
+        late = Q(end_date__lt=on or today()) & ~Q(status__in=Action.CLOSED)
+    return queryset.annotate(late=Case(When(late, then=Value(True)), default=Value(False), output_field=BooleanField()))
 
 
 def due_items(
@@ -280,15 +290,19 @@ def institution_handover(*, institution: Institution, user: User) -> Handover:
     policies.require(policies.can_see_institution_work(user, institution))
     return Handover(
         institution=institution,
-        assignments=policies.assignments_visible_to(user)
-        .filter(institution=institution)
-        .exclude(recommendation__implementation_status__in=SETTLED)
-        .select_related("recommendation__mechanism")
-        .order_by("due_date", "recommendation_id"),
-        actions=policies.actions_visible_to(user)
-        .filter(institution=institution)
-        .exclude(status__in=Action.CLOSED)
-        .order_by("end_date", "id"),
+        assignments=with_late(
+            policies.assignments_visible_to(user)
+            .filter(institution=institution)
+            .exclude(recommendation__implementation_status__in=SETTLED)
+            .select_related("recommendation__mechanism")
+            .order_by("due_date", "recommendation_id")
+        ),
+        actions=with_late(
+            policies.actions_visible_to(user)
+            .filter(institution=institution)
+            .exclude(status__in=Action.CLOSED)
+            .order_by("end_date", "id")
+        ),
         indicators=with_last_reported(policies.indicators_visible_to(user).filter(institution=institution)),
         pending_updates=policies.progress_updates_visible_to(user)
         .filter(institution=institution)

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, F, Value, When
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from rasd.core.versioning import EditConflict
 from rasd.followup import forms, policies, selectors, services
-from rasd.followup.models import Action, Assignment, IndicatorValue, ProgressUpdate
+from rasd.followup.models import Assignment, IndicatorValue, ProgressUpdate
 from rasd.mechanisms.models import Deadline
 from rasd.recommendations.models import Cluster, Recommendation
 
@@ -44,17 +44,6 @@ def _id_param(request, name: str) -> int | None:
     if not (value.isascii() and value.isdigit()):
         raise Http404
     return int(value)
-
-
-def _late(queryset, field: str):
-    """``queryset`` with ``late``: its date ``field`` has passed."""
-    return queryset.annotate(
-        late=Case(
-            When(**{f"{field}__lt": selectors.today()}, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
 
 
 # Edit conflicts ----------------------------------------------------------------------------------------------------
@@ -125,6 +114,36 @@ def _write(form, write, *, default_field=None) -> tuple[bool, object]:
         return False, None
 
 
+def _edit_page(request, record, *, name, form_class, form_kwargs=None, update, saved, next_url, template, **context):
+    """The page that edits ``record``, one for every versioned record.
+
+    ``form_class(data, instance=…, **form_kwargs)`` parses the input; ``update(<name>=record, by=, version=,
+    **values)`` writes it; then the ``saved`` message and a redirect to ``next_url``. If someone else saved the record
+    first, the form comes back beside its current values (``_after_conflict``). The template gets ``form``,
+    ``conflict``, the record as ``name`` (as it is now) and ``context``.
+    """
+
+    def make_form(data=None, current=record):
+        # A copy: validating a model form sets the instance's fields, and the services write, not the form.
+        return form_class(data, instance=copy.copy(current), **(form_kwargs or {}))
+
+    form, conflict = make_form(request.POST or None), None
+    if request.method == "POST" and form.is_valid():
+        done, result = _write(
+            form,
+            lambda: update(
+                **{name: copy.copy(record)}, by=request.user, version=form.cleaned_data["version"], **form.values()
+            ),
+        )
+        if done:
+            messages.success(request, saved)
+            return redirect(next_url)
+        if isinstance(result, EditConflict):
+            form, conflict = _after_conflict(form, result, make_form)
+            record = result.instance  # shown as it is now
+    return render(request, template, {"form": form, "conflict": conflict, name: record, **context})
+
+
 # My work -----------------------------------------------------------------------------------------------------------
 
 
@@ -133,10 +152,10 @@ def work_list(request):
     user = request.user
     work = selectors.work_list(user=user)
     # Late first, then by date; undated last (SQLite and PostgreSQL sort NULL differently unless told).
-    assignments = _late(work.assignments, "due_date").order_by(
+    assignments = selectors.with_late(work.assignments).order_by(
         "-late", F("due_date").asc(nulls_last=True), "recommendation_id"
     )
-    actions = _late(work.actions, "end_date").order_by("-late", F("end_date").asc(nulls_last=True), "id")
+    actions = selectors.with_late(work.actions).order_by("-late", F("end_date").asc(nulls_last=True), "id")
     institution = user.institution if user.institution_id else None
     to_fix = [*work.to_fix, *work.values_to_fix]
     to_approve = [*work.to_approve, *work.values_to_approve]
@@ -224,26 +243,15 @@ def _assignment_for_coordinator(request, pk: int) -> Assignment:
 @login_required
 def assignment_update(request, pk: int):
     assignment = _assignment_for_coordinator(request, pk)
-
-    def make_form(data=None, record=assignment):
-        return forms.AssignmentUpdateForm(data, instance=copy.copy(record))
-
-    form, conflict = make_form(request.POST or None), None
-    if request.method == "POST" and form.is_valid():
-        done, result = _write(
-            form,
-            lambda: services.assignment_update(
-                assignment=copy.copy(assignment), by=request.user, version=form.cleaned_data["version"], **form.values()
-            ),
-        )
-        if done:
-            messages.success(request, _("The assignment has been changed."))
-            return redirect("recommendation_detail", pk=assignment.recommendation_id)
-        if isinstance(result, EditConflict):
-            form, conflict = _after_conflict(form, result, make_form)
-            assignment = result.instance  # shown as it is now
-    return render(
-        request, "followup/assignment_update.html", {"form": form, "assignment": assignment, "conflict": conflict}
+    return _edit_page(
+        request,
+        assignment,
+        name="assignment",
+        form_class=forms.AssignmentUpdateForm,
+        update=services.assignment_update,
+        saved=_("The assignment has been changed."),
+        next_url=reverse("recommendation_detail", args=[assignment.recommendation_id]),
+        template="followup/assignment_update.html",
     )
 
 
@@ -267,10 +275,7 @@ def assignment_delete(request, pk: int):
 def action_list(request):
     visible = policies.actions_visible_to(request.user)
     form = forms.ActionFilterForm(request.GET, visible=visible)
-    actions = form.filter(visible).select_related("institution").order_by("-created_at", "-id")
-    actions = _late(actions, "end_date").annotate(
-        open=Case(When(status__in=Action.CLOSED, then=Value(False)), default=Value(True), output_field=BooleanField())
-    )
+    actions = selectors.with_late(form.filter(visible).select_related("institution").order_by("-created_at", "-id"))
     page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -282,12 +287,11 @@ def action_list(request):
 @login_required
 def action_detail(request, pk: int):
     user = request.user
-    action = get_object_or_404(policies.actions_visible_to(user).select_related("institution", "created_by"), pk=pk)
+    action = get_object_or_404(
+        selectors.with_late(policies.actions_visible_to(user).select_related("institution", "created_by")), pk=pk
+    )
     context = {
         "action": action,
-        "late": action.end_date is not None
-        and action.end_date < selectors.today()
-        and action.status not in Action.CLOSED,
         "recommendations": action.recommendations.select_related("mechanism"),
         "indicators": policies.indicators_visible_to(user).filter(actions=action),
         "updates": policies.progress_updates_visible_to(user)
@@ -327,25 +331,17 @@ def action_update(request, pk: int):
     user = request.user
     action = get_object_or_404(policies.actions_visible_to(user).select_related("institution"), pk=pk)
     policies.require(policies.can_edit_action(user, action))
-
-    def make_form(data=None, record=action):
-        return forms.ActionForm(data, instance=copy.copy(record), user=user)
-
-    form, conflict = make_form(request.POST or None), None
-    if request.method == "POST" and form.is_valid():
-        done, result = _write(
-            form,
-            lambda: services.action_update(
-                action=copy.copy(action), by=user, version=form.cleaned_data["version"], **form.values()
-            ),
-        )
-        if done:
-            messages.success(request, _("The action has been saved."))
-            return redirect("action_detail", pk=action.pk)
-        if isinstance(result, EditConflict):
-            form, conflict = _after_conflict(form, result, make_form)
-            action = result.instance  # shown as it is now
-    return render(request, "followup/action_form.html", {"form": form, "action": action, "conflict": conflict})
+    return _edit_page(
+        request,
+        action,
+        name="action",
+        form_class=forms.ActionForm,
+        form_kwargs={"user": user},
+        update=services.action_update,
+        saved=_("The action has been saved."),
+        next_url=reverse("action_detail", args=[action.pk]),
+        template="followup/action_form.html",
+    )
 
 
 # Indicators --------------------------------------------------------------------------------------------------------
@@ -419,25 +415,17 @@ def indicator_update(request, pk: int):
     user = request.user
     indicator = get_object_or_404(policies.indicators_visible_to(user).select_related("institution"), pk=pk)
     policies.require(policies.can_edit_indicator(user, indicator))
-
-    def make_form(data=None, record=indicator):
-        return forms.IndicatorForm(data, instance=copy.copy(record), user=user)
-
-    form, conflict = make_form(request.POST or None), None
-    if request.method == "POST" and form.is_valid():
-        done, result = _write(
-            form,
-            lambda: services.indicator_update(
-                indicator=copy.copy(indicator), by=user, version=form.cleaned_data["version"], **form.values()
-            ),
-        )
-        if done:
-            messages.success(request, _("The indicator has been saved."))
-            return redirect("indicator_detail", pk=indicator.pk)
-        if isinstance(result, EditConflict):
-            form, conflict = _after_conflict(form, result, make_form)
-            indicator = result.instance  # shown as it is now
-    return render(request, "followup/indicator_form.html", {"form": form, "indicator": indicator, "conflict": conflict})
+    return _edit_page(
+        request,
+        indicator,
+        name="indicator",
+        form_class=forms.IndicatorForm,
+        form_kwargs={"user": user},
+        update=services.indicator_update,
+        saved=_("The indicator has been saved."),
+        next_url=reverse("indicator_detail", args=[indicator.pk]),
+        template="followup/indicator_form.html",
+    )
 
 
 # Reports: progress updates and indicator values -------------------------------------------------------------------
@@ -551,28 +539,17 @@ def report_update(request, pk: int, kind: str):
     kind = REPORT_KINDS[kind]
     report = _report_get(request, kind, pk)
     policies.require(policies.can_edit_report(request.user, report))
-
-    def make_form(data=None, record=report):
-        return kind.form(data, instance=copy.copy(record))
-
-    form, conflict = make_form(request.POST or None), None
-    if request.method == "POST" and form.is_valid():
-        done, result = _write(
-            form,
-            lambda: services.report_update(
-                report=copy.copy(report), by=request.user, version=form.cleaned_data["version"], **form.values()
-            ),
-        )
-        if done:
-            messages.success(request, _("The report has been saved."))
-            return redirect(kind.url("detail", report.pk))
-        if isinstance(result, EditConflict):
-            form, conflict = _after_conflict(form, result, make_form)
-            report = result.instance  # shown as it is now
-    return render(
+    return _edit_page(
         request,
-        "followup/report_form.html",
-        {"form": form, "kind": kind.name, "report": report, "subject": report.subject, "conflict": conflict},
+        report,
+        name="report",
+        form_class=kind.form,
+        update=services.report_update,
+        saved=_("The report has been saved."),
+        next_url=kind.url("detail", report.pk),
+        template="followup/report_form.html",
+        kind=kind.name,
+        subject=report.subject,
     )
 
 
