@@ -168,6 +168,10 @@ RASD_IMPORT_MAX_BYTES = envint("RASD_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Keyword search ranks a query's matches by relevance; one with more matches than this (a single common word on
+# a UHRI-sized corpus) is ranked among its most recently added matches, to answer within the time people wait.
+RASD_SEARCH_RANKED_MATCHES = envint("RASD_SEARCH_RANKED_MATCHES", "2500")
+
 # Evidence files of progress updates and indicator values: documents and scans, not videos.
 RASD_EVIDENCE_MAX_BYTES = envint("RASD_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 

@@ -398,3 +398,22 @@ def test_hybrid_mode_accepts_text_that_is_not_a_valid_keyword_query(semantic):
 def test_more_like_this_comes_from_the_semantic_app(semantic):
     semantic[42] = [(42, 1.0), (7, 0.9)]
     assert recommendation_more_like_this(recommendation_id=42) == [SearchHit(7, 0.9)]
+
+
+# A broad query
+
+
+def test_a_query_with_more_matches_than_the_ranked_bound_is_ranked_among_its_most_recent_matches(settings):
+    """Five records share the word "zorbulent"; with a bound of three, the three most recently added are ranked."""
+    settings.RASD_SEARCH_RANKED_MATCHES = 3
+    made = [
+        recommendation_create(text_en="Adopt a zorbulent law on the rights of the child."),
+        recommendation_create(text_en="Zorbulent zorbulent zorbulent: the strongest match, added early."),
+        recommendation_create(text_en="Ensure zorbulent access to education for every child in rural areas."),
+        recommendation_create(text_en="Zorbulent zorbulent plan."),
+        recommendation_create(text_en="Train judges and prosecutors on zorbulent matters of juvenile justice."),
+    ]
+    hits = [hit.recommendation_id for hit in recommendation_search(query="zorbulent", limit=3)]
+    assert sorted(hits) == [made[2].pk, made[3].pk, made[4].pk]
+    settings.RASD_SEARCH_RANKED_MATCHES = 5000
+    assert found("zorbulent", limit=3) & {made[0].pk, made[1].pk}  # within the bound, every match is ranked

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -76,11 +77,17 @@ def recommendation_search(
         return []
     if mode == "keyword":
         node = parse(query)
-        ranking = backend().search(node, limit)
+        ranking = _keyword_ranking(node, limit)
     else:
         node = _parse_forgiving(query)
         ranking = _semantic_or_hybrid(query=query, node=node, mode=mode, limit=limit)
     return _with_snippets(ranking, node, snippets)
+
+
+def _keyword_ranking(node: Node, limit: int) -> list[tuple[int, float]]:
+    # A query with more matches than RASD_SEARCH_RANKED_MATCHES is ranked among its most recently added ones:
+    # ranking every one of tens of thousands costs more than a person waits, for a list they will narrow anyway.
+    return backend().search(node, limit, max(limit, settings.RASD_SEARCH_RANKED_MATCHES))
 
 
 def _parse_forgiving(query: str) -> Node | None:
@@ -95,7 +102,7 @@ def _semantic_or_hybrid(*, query: str, node: Node | None, mode: str, limit: int)
     semantic = semantic_ranking(query=query, limit=limit)
     if mode == "semantic":
         return list(semantic)
-    keyword = backend().search(node, limit) if node is not None else []
+    keyword = _keyword_ranking(node, limit) if node is not None else []
     return reciprocal_rank_fusion([keyword, semantic], limit=limit)
 
 

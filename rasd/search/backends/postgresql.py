@@ -92,13 +92,15 @@ def optimise() -> None:
         cursor.execute(f"ANALYZE {TABLE}")
 
 
-def search(node: Node, limit: int) -> list[tuple[int, float]]:
-    """(recommendation id, score) of the best ``limit`` matches of a query, best first (higher is better)."""
+def search(node: Node, limit: int, candidates: int) -> list[tuple[int, float]]:
+    """(recommendation id, score) of the best ``limit`` matches of a query, best first (higher is better), ranked
+    among its ``candidates`` most recently added matches (all of them when it has no more), as on SQLite."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT recommendation_id, ts_rank(document, query, {RANK_NORMALISATION}) AS score "
-            f"FROM {TABLE}, CAST(%s AS tsquery) AS query WHERE document @@ query "
-            "ORDER BY score DESC, recommendation_id LIMIT %s",
-            [tsquery(node), limit],
+            f"FROM (SELECT recommendation_id, document, query FROM {TABLE}, CAST(%s AS tsquery) AS query "
+            "WHERE document @@ query ORDER BY recommendation_id DESC LIMIT %s) AS candidates "
+            "ORDER BY score DESC, recommendation_id DESC LIMIT %s",
+            [tsquery(node), candidates, limit],
         )
         return cursor.fetchall()

@@ -73,10 +73,17 @@ def optimise() -> None:
         cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')")
 
 
-def search(node: Node, limit: int) -> list[tuple[int, float]]:
-    """(recommendation id, score) of the best ``limit`` matches of a query, best first (higher is better)."""
+def search(node: Node, limit: int, candidates: int) -> list[tuple[int, float]]:
+    """(recommendation id, score) of the best ``limit`` matches of a query, best first (higher is better), ranked
+    among its ``candidates`` most recently added matches (all of them when it has no more).
+
+    FTS5 walks a query's matches in rowid order and can stop early; bm25 is what costs (reading each match's
+    positions), so bounding the matches it scores bounds the time of a broad query ("women": 34,000 matches).
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT rowid, -rank FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rank LIMIT %s", [fts5_match(node), limit]
+            f"SELECT rowid, score FROM (SELECT rowid, -bm25({TABLE}) AS score FROM {TABLE} WHERE {TABLE} MATCH %s "
+            "ORDER BY rowid DESC LIMIT %s) ORDER BY score DESC, rowid DESC LIMIT %s",
+            [fts5_match(node), candidates, limit],
         )
         return cursor.fetchall()
