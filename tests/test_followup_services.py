@@ -239,3 +239,16 @@ def test_evidence_names_lose_paths_and_bidi_overrides(people, action):
     evidence = update.evidence.get()
     assert evidence.name == "txt.pdf" and evidence.file.name.startswith("evidence/")
     assert io.BytesIO(evidence.file.read()).getvalue() == PDF
+
+
+def test_the_timeline_shows_dates_and_amounts_as_the_readers_language_writes_them(people, action):
+    from django.utils import translation
+
+    from rasd.core.history import history_of, timeline
+
+    with translation.override("fr"):
+        [created] = timeline(history_of(instances=[action]))
+        shown = {change.label: change.after for change in created.changes}
+    assert shown["Date de début"] == "1 janvier 2026"
+    assert shown["Budget"] == "250\xa0000"
+    assert shown["Institution responsable"] == "Justice"

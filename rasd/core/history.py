@@ -1,5 +1,7 @@
 """Writing and reading the change history (the institution's memory)."""
 
+import datetime
+import decimal
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -7,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -174,11 +177,29 @@ def _field_change(model, name: str, pair, references: dict) -> FieldChange:
             items = value if isinstance(value, list) else [value]
             names = [references.get((related, item), item) for item in items if item is not None]
             return names if isinstance(value, list) else (names[0] if names else None)
-        return value if isinstance(value, list) else choices.get(value, value)
+        if isinstance(value, list):
+            return value
+        return _localised(field, choices.get(value, value))
 
     return FieldChange(
         capfirst(str(getattr(field, "verbose_name", name))), _display(shown(before)), _display(shown(after))
     )
+
+
+def _localised(field, value):
+    """A stored date or number as the reader's language writes it ("2026-11-29" → "29 نوفمبر، 2026")."""
+    if not isinstance(value, str) or not value:
+        return value
+    try:
+        if isinstance(field, models.DateTimeField):
+            return formats.date_format(datetime.datetime.fromisoformat(value), "DATETIME_FORMAT")
+        if isinstance(field, models.DateField):
+            return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        if isinstance(field, models.DecimalField):
+            return formats.number_format(decimal.Decimal(value), use_l10n=True, force_grouping=True)
+    except (ValueError, decimal.InvalidOperation):
+        pass  # a value recorded in another form: shown as it was recorded
+    return value
 
 
 # Changes recorded under a name that is not a model field.
