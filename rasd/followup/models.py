@@ -52,7 +52,21 @@ class Assignment(models.Model):
         return f"{self.recommendation} · {self.institution} ({self.get_role_display()})"
 
 
-class Action(models.Model):
+class Edited(models.Model):
+    """A record people write and edit: who created it, when it last changed, and its version (``rasd.core.versioning``)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        abstract = True
+
+
+class Action(Edited):
     """A follow-up measure: what an institution will do to implement recommendations."""
 
     class Status(models.TextChoices):
@@ -91,12 +105,6 @@ class Action(models.Model):
     clusters = models.ManyToManyField(
         "recommendations.Cluster", verbose_name=_("clusters"), blank=True, related_name="actions"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("action")
@@ -119,7 +127,7 @@ class Action(models.Model):
         return self.title
 
 
-class Indicator(models.Model):
+class Indicator(Edited):
     """A measure of progress, in OHCHR's structural / process / outcome framework."""
 
     class Kind(models.TextChoices):
@@ -163,12 +171,6 @@ class Indicator(models.Model):
         "recommendations.Cluster", verbose_name=_("clusters"), blank=True, related_name="indicators"
     )
     actions = models.ManyToManyField(Action, verbose_name=_("actions"), blank=True, related_name="indicators")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("indicator")
@@ -190,7 +192,7 @@ def months_after(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class Report(models.Model):
+class Report(Edited):
     """What an institution reports and the coordinator validates: a progress update or an indicator value."""
 
     class Status(models.TextChoices):
@@ -209,13 +211,10 @@ class Report(models.Model):
     date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     return_reason = models.TextField(_("reason for return"), blank=True)
-    created_by = models.ForeignKey(
+    validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    created_by = models.ForeignKey(  # a report's author, named as such
         settings.AUTH_USER_MODEL, verbose_name=_("written by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         abstract = True
