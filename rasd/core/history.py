@@ -3,16 +3,19 @@
 import datetime
 import decimal
 import functools
+import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
-from django.utils import formats
+from django.db import connection, models, transaction
+from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from rasd.core.bulk import instances_insert
 from rasd.core.models import HistoryEntry
 
 
@@ -29,15 +32,17 @@ def _jsonable(value):
 def history_entry_build(
     *, instance: models.Model, action: str, changes: dict, actor=None, source: str = "", note: str = ""
 ) -> HistoryEntry:
-    """An unsaved entry, for callers that write many at once with ``bulk_create``."""
+    """An unsaved entry, for callers that write many at once with ``history_entries_insert``."""
     return HistoryEntry(
         content_type=ContentType.objects.get_for_model(instance),
         object_id=str(instance.pk),
         action=action,
         changes={field: [_jsonable(before), _jsonable(after)] for field, (before, after) in changes.items()},
         actor=actor,
+        actor_name=actor.get_username() if actor is not None else "",
         source=source,
         note=note,
+        at=timezone.now(),
     )
 
 
@@ -47,8 +52,76 @@ def history_record(
     entry = history_entry_build(
         instance=instance, action=action, changes=changes, actor=actor, source=source, note=note
     )
-    entry.save()
+    history_entries_insert([entry], with_ids=True)
     return entry
+
+
+# The chain ----------------------------------------------------------------------------------------------------------
+#
+# Each entry's digest covers its content and the digest of the entry written before it (by id). Entries are chained
+# and inserted inside one transaction that holds the chain: SQLite's write transactions already exclude each other
+# (IMMEDIATE); on PostgreSQL an advisory lock held until the transaction ends does the same, so two writers never
+# chain to the same predecessor.
+
+CHAIN_LOCK = 7361_2026  # the advisory lock's key on PostgreSQL: any constant no other code uses
+
+
+def entry_digest(entry: HistoryEntry, previous: str) -> str:
+    content_type = ContentType.objects.get_for_id(entry.content_type_id)
+    payload = json.dumps(
+        [
+            previous,
+            f"{content_type.app_label}.{content_type.model}",
+            entry.object_id,
+            entry.action,
+            entry.changes,
+            entry.note,
+            entry.actor_name,
+            entry.source,
+            entry.at.astimezone(datetime.UTC).isoformat(),
+        ],
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def history_entries_insert(entries: list[HistoryEntry], *, with_ids: bool = False) -> None:
+    """Chain and insert entries in one transaction (``with_ids``: one by one, so that each gets its id)."""
+    if not entries:
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        previous = HistoryEntry.objects.order_by("-id").values_list("digest", flat=True).first() or ""
+        for entry in entries:
+            entry.digest = previous = entry_digest(entry, previous)
+        if with_ids:
+            for entry in entries:
+                entry.save()
+        else:
+            instances_insert(HistoryEntry, entries)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    entries: int
+    broken_at: int | None  # the id of the first entry whose digest does not follow, None when the chain holds
+    last_digest: str
+
+
+def history_verify() -> ChainCheck:
+    """Recompute the chain from the first entry: an entry edited, inserted or removed shows as the first entry
+    whose stored digest differs from the one its content and predecessor give."""
+    previous, count = "", 0
+    for entry in HistoryEntry.objects.order_by("id").iterator(chunk_size=2000):
+        count += 1
+        if entry.digest != entry_digest(entry, previous):
+            return ChainCheck(count, entry.pk, previous)
+        previous = entry.digest
+    return ChainCheck(count, None, previous)
 
 
 def history_of(*, instances: Iterable[models.Model]) -> models.QuerySet[HistoryEntry]:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -100,8 +101,13 @@ class HistoryEntry(models.Model):
     # Why: the justification of a status change, the reason a submission was returned.
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # The actor's login as it was: the entry keeps saying who, even once the account is gone.
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # SHA-256 of this entry's content and the previous entry's digest: editing or removing an entry breaks the chain
+    # from there on, which `manage.py verify_history` finds (rasd.core.history.history_verify).
+    digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("history entry")

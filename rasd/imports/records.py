@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from rasd.core.bulk import instances_insert, rows_insert
-from rasd.core.history import history_entry_build
+from rasd.core.history import history_entries_insert, history_entry_build
 from rasd.core.models import HistoryEntry
 from rasd.followup.models import Assignment
 from rasd.institutions.models import Institution
@@ -361,7 +361,7 @@ def batch_write(batch: Batch, *, actor=None, label: str = "", progress: Progress
         Assignment.objects.filter(
             recommendation_id=assignment.recommendation_id, institution_id=assignment.institution_id
         ).update(role=assignment.role)
-    instances_insert(HistoryEntry, history)
+    history_entries_insert(history)
     if progress:
         progress(len(records), len(records))
     return result
