@@ -88,11 +88,15 @@ def bare_rows(batch, database: Path, label: str) -> dict[str, tuple[str, list[tu
                 record.source_key,
                 now,
                 now,
+                1,
             )
         )
         states.extend((pk, state_ids[iso3]) for iso3 in record.recommending_states)
         themes.extend((pk, theme_ids[key]) for key in record.themes)
-        history.append((content_type_id, str(pk), HistoryEntry.Action.CREATED.value, "{}", None, label, now))
+        # The bare baseline writes what an entry holds, its digest included (a constant: no chaining work).
+        history.append(
+            (content_type_id, str(pk), HistoryEntry.Action.CREATED.value, "{}", "", None, "", label, now, "0" * 64)
+        )
     rec_columns = [
         "id",
         "state_id",
@@ -104,6 +108,7 @@ def bare_rows(batch, database: Path, label: str) -> dict[str, tuple[str, list[tu
         "source_key",
         "created_at",
         "updated_at",
+        "version",
     ]
     assert len(rec_columns) == len(Recommendation._meta.local_concrete_fields)
     return {
@@ -115,7 +120,21 @@ def bare_rows(batch, database: Path, label: str) -> dict[str, tuple[str, list[tu
         ),
         "themes": (statement(Recommendation.themes.through, ["recommendation_id", "theme_id"]), themes),
         "history": (
-            statement(HistoryEntry, ["content_type_id", "object_id", "action", "changes", "actor_id", "source", "at"]),
+            statement(
+                HistoryEntry,
+                [
+                    "content_type_id",
+                    "object_id",
+                    "action",
+                    "changes",
+                    "note",
+                    "actor_id",
+                    "actor_name",
+                    "source",
+                    "at",
+                    "digest",
+                ],
+            ),
             history,
         ),
     }
