@@ -16,14 +16,12 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat, StrIndex
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rasd.core.history import history_for
-from rasd.core.models import LANGUAGE_CODES, HistoryEntry, Language
+from rasd.core.models import LANGUAGE_CODES, Language
 from rasd.followup.models import Assignment
 from rasd.followup.policies import assignments_visible_to
 from rasd.followup.selectors import recommendations_with_validated_progress
@@ -782,43 +780,3 @@ def recommendation_with_details(
 def recommendation_get(*, pk: int, visible_to=None) -> Recommendation | None:
     """One recommendation with everything its detail page shows."""
     return recommendation_with_details(Recommendation.objects.filter(pk=pk), visible_to=visible_to).first()
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    before: str
-    after: str
-
-
-def recommendation_history(*, recommendation: Recommendation) -> list[tuple[HistoryEntry, list[FieldChange]]]:
-    """The change history, newest first, each field named and each value shown as a reader would."""
-    entries = history_for(instance=recommendation)
-    return [(entry, [_field_change(name, pair) for name, pair in entry.changes.items()]) for entry in entries]
-
-
-def _field_change(name: str, pair) -> FieldChange:
-    before, after = (list(pair) + [None, None])[:2]
-    try:
-        model_field = Recommendation._meta.get_field(name)
-    except FieldDoesNotExist:  # a field since removed: its history stays readable under its old name
-        return FieldChange(name, _display(before), _display(after))
-    choices = dict(model_field.flatchoices) if getattr(model_field, "choices", None) else {}
-    return FieldChange(
-        str(getattr(model_field, "verbose_name", name)),
-        _display(_choice_label(choices, before)),
-        _display(_choice_label(choices, after)),
-    )
-
-
-def _choice_label(choices: dict, value):
-    # Stored values ("supported") are shown as their translated labels; lists (many-to-many) as they are.
-    return value if isinstance(value, list) else choices.get(value, value)
-
-
-def _display(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
