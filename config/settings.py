@@ -4,6 +4,7 @@ Every setting has a default that works on a laptop: an SQLite file beside the co
 ``DATABASE_URL`` (PostgreSQL), ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DEBUG=0``.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -36,9 +37,11 @@ def envstr(name: str, default: str) -> str:
 
 
 DEBUG = envbool("DEBUG", "0")
+# RASD_ENV=production turns on the secure defaults below (HTTPS only, secure cookies, HSTS), each overridable.
+PRODUCTION = envstr("RASD_ENV", "development") == "production"
 SECRET_KEY = envstr("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and envstr("RASD_ENV", "development") == "production":
+    if not DEBUG and PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY must be set in production")
     SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 ALLOWED_HOSTS = [h.strip() for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
@@ -61,7 +64,9 @@ INSTALLED_APPS = [
     "rasd.mechanisms",
     "rasd.recommendations",
     "rasd.followup",
+    "rasd.reports",
     "rasd.semantic",
+    "rasd.intelligence",
     "rasd.search",
     "rasd.imports",
     "rest_framework",
@@ -69,18 +74,28 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "rasd.api",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "rasd.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "rasd.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,9 +142,15 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username and address is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -186,9 +207,62 @@ RASD_REMINDER_HOUR = envint("RASD_REMINDER_HOUR", "7")
 if not 0 <= RASD_REMINDER_HOUR <= 23:
     raise ImproperlyConfigured(f"RASD_REMINDER_HOUR must be an hour from 0 to 23, not {RASD_REMINDER_HOUR}")
 
+# Security. Production runs behind nginx, which speaks HTTPS and passes the request on over HTTP with
+# X-Forwarded-Proto; the defaults below are on when RASD_ENV=production and off on a laptop (plain HTTP).
+SECURE_DEFAULT = "1" if PRODUCTION else "0"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "0")
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", SECURE_DEFAULT)
+# Lax, not Strict: a link in a reminder email must open the page logged in.
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# No script reads the CSRF cookie: forms carry the token, and htmx only sends GET requests.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", SECURE_DEFAULT)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", str(365 * 24 * 3600) if PRODUCTION else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Asking browsers to put the domain on their built-in HTTPS list is its owner's decision, made once, outside Rasd.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if envbool("TRUST_X_FORWARDED_PROTO", SECURE_DEFAULT):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Everything comes from Rasd itself: no inline script or style, no other site. Bootstrap draws its icons with
+# data: images in its CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+RASD_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+# Login throttling (django-axes): this many failed logins for one username from one address lock that pair out
+# for AXES_COOLOFF_MINUTES; `manage.py axes_reset` lifts every lockout at once.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Failed logins and lockouts are still logged; this only drops the banner every command would print.
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "rasd.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "rasd.accounts.views.client_ip"
+# Behind nginx every request comes from nginx: the client's address is the last one nginx added.
+RASD_TRUST_X_FORWARDED_FOR = envbool("TRUST_X_FORWARDED_PROTO", SECURE_DEFAULT)
+
+# Two-factor authentication (django-otp): the name authenticator apps show beside the code.
+OTP_TOTP_ISSUER = "Rasd"
+# The admin lists users' authenticators (to remove a lost one) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGGING = {
     "version": 1,
@@ -206,7 +280,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rasd.api.permissions.CanReadApi"],
     "DEFAULT_PAGINATION_CLASS": "rasd.api.pagination.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "rasd.api.schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rasd API",
@@ -232,6 +306,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rasd.api.permissions.CanReadApi"],
     # Swagger UI comes from a pinned PyPI package, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No deep links: Swagger UI puts each one inside its operation's button, a link in a button that keyboards
+    # and screen readers cannot reach on its own.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }

@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import time
 from pathlib import Path
 
 import pytest
@@ -103,6 +104,54 @@ def _people_password_hash() -> str:
     from django.contrib.auth.hashers import make_password
 
     return make_password(PEOPLE_PASSWORD)
+
+
+# Logging in ---------------------------------------------------------------------------------------------------------
+
+
+def totp_device(user):
+    """``user``'s confirmed authenticator (the app on their phone), set up now if they have none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """A code ``device``'s app shows, that the device has not accepted yet (each code logs in once): the current
+    one, or the next one when the current one was just used."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def login(client, user):
+    """Log ``user`` in on the test client as after the whole login: the password and, for an account that needs
+    one, the authenticator's code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from rasd.accounts.two_factor import two_factor_enabled, two_factor_required
+
+    client.force_login(user)
+    if two_factor_required(user) or two_factor_enabled(user):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+        session.save()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's client of a superuser, logged in through the second step every superuser gives."""
+    from django.test import Client
+
+    client = Client()
+    login(client, admin_user)
+    return client
 
 
 # Follow-up ----------------------------------------------------------------------------------------------------------

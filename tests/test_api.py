@@ -20,6 +20,7 @@ from rasd.recommendations.selectors import recommendation_list
 from rasd.recommendations.views import RecommendationFilterForm
 from rasd.states.models import State
 from tests import openapi
+from tests.conftest import login
 from tests.openapi import API, assert_matches_schema, collection_of
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def bob(django_user_model):
 
 @pytest.fixture
 def alice_client(client, alice):
-    client.force_login(alice)
+    login(client, alice)
     return client
 
 

@@ -196,12 +196,24 @@ def torture():
     return first
 
 
-def log_in(page, live_server, username="alice"):
+def log_in(page, live_server, username="alice", password=PASSWORD):
+    """Log in through the login form, and give the authenticator's code when the account asks for it."""
+    from rasd.accounts.models import User
+    from rasd.accounts.two_factor import two_factor_enabled, two_factor_required
+    from tests.conftest import totp_code, totp_device
+
+    user = User.objects.get(username=username)
+    device = totp_device(user) if two_factor_required(user) or two_factor_enabled(user) else None
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.click("main button[type=submit]")
     page.wait_for_load_state()
+    if device is not None:
+        assert "/accounts/two-factor/verify/" in page.url, page.url
+        page.fill("#id_code", totp_code(device))
+        page.click("main button[type=submit]")
+        page.wait_for_load_state()
 
 
 def direction_and_language(page) -> tuple[str, str]:

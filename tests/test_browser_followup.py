@@ -17,11 +17,14 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 
+from rasd.accounts.models import User
 from rasd.accounts.services import DEMO_PASSWORD, demo_users_create
+from rasd.accounts.two_factor import two_factor_required
 from rasd.core.models import HistoryEntry
 from rasd.followup.models import Action, Assignment, Evidence, ProgressUpdate
 from rasd.institutions.models import Institution
 from rasd.recommendations.models import Recommendation
+from tests.conftest import totp_code, totp_device
 from tests.test_browser import DESKTOP, browser, direction_and_language, screenshot_dir
 
 # The browser is test_browser's fixture: pytest finds it here by this name.
@@ -94,6 +97,12 @@ def person(browser, live_server, username: str):
     page.fill("#id_password", DEMO_PASSWORD)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+    if two_factor_required(User.objects.get(username=username)):
+        # The demo coordinator's second step: the code of the demo authenticator.
+        assert "/accounts/two-factor/verify/" in page.url, page.url
+        page.fill("#id_code", totp_code(totp_device(User.objects.get(username=username))))
+        with page.expect_navigation():
+            page.click("main button[type=submit]")
     assert page.url == f"{live_server.url}/", f"{username} could not log in"
     assert direction_and_language(page) == ("rtl", "ar")
     return page

@@ -12,7 +12,7 @@ from rasd.followup import services
 from rasd.followup.models import Action, Assignment, Evidence, Indicator, IndicatorValue, ProgressUpdate, Report
 from rasd.mechanisms.models import Deadline, Review
 from rasd.recommendations.models import Cluster, Recommendation
-from tests.conftest import PDF, institution, pdf
+from tests.conftest import PDF, institution, login, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ Status = Report.Status
 
 
 def page(client, user, url, **kwargs):
-    client.force_login(user)
+    login(client, user)
     return client.get(url, **kwargs)
 
 
@@ -172,7 +172,7 @@ def test_a_coordinator_changes_the_due_date_and_removes_an_assignment(client, pe
     assignment = assigned.assignments.get(institution__code="justice")
     url = reverse("assignment_update", args=[assignment.pk])
     assert page(client, people.fatima, url).status_code == 403
-    client.force_login(people.alice)
+    login(client, people.alice)
     response = client.post(url, {"role": "lead", "due_date": "2028-01-31", "version": assignment.version})
     assert response.status_code == 302
     assignment.refresh_from_db()
@@ -194,7 +194,7 @@ def test_the_recommendation_page_shows_only_the_assignments_a_focal_point_may_se
 
 def test_a_coordinator_changes_the_status_with_a_justification_that_the_page_keeps(client, people, assigned):
     url = reverse("recommendation_status", args=[assigned.pk])
-    client.force_login(people.alice)
+    login(client, people.alice)
     refused = client.post(url, {"status": "in_progress", "justification": " ", "version": assigned.version})
     assert refused.status_code == 400 and "the justification is required" in text(refused)
 
@@ -208,7 +208,7 @@ def test_a_coordinator_changes_the_status_with_a_justification_that_the_page_kee
     history = body[body.index("Decisions on the status") :]
     assert "Rapport validé du 1er octobre." in history and "Not started" in history
 
-    client.force_login(people.fatima)
+    login(client, people.fatima)
     assert client.post(url, {"status": "implemented", "justification": "x", "version": 2}).status_code == 403
 
 
@@ -217,7 +217,7 @@ def test_a_status_change_from_a_stale_page_keeps_the_input_and_the_other_change(
     services.recommendation_status_set(
         recommendation=assigned, by=people.alice, version=seen, status="in_progress", justification="Par Alice"
     )
-    client.force_login(people.alice)
+    login(client, people.alice)
     response = client.post(
         reverse("recommendation_status", args=[assigned.pk]),
         {"status": "implemented", "justification": "Ma justification", "version": seen},
@@ -277,7 +277,7 @@ def test_only_those_who_plan_for_an_institution_may_create_or_edit_its_actions(c
     assert page(client, people.omar, reverse("action_create")).status_code == 403
     assert page(client, people.omar, reverse("action_update", args=[action.pk])).status_code == 403
     assert page(client, people.karim, reverse("action_detail", args=[action.pk])).status_code == 404
-    client.force_login(people.fatima)
+    login(client, people.fatima)
     posted = client.post(
         reverse("action_create"), {"title": "Pour un autre", "institution": institution("interieur").pk}
     )
@@ -360,7 +360,7 @@ def test_a_refused_evidence_file_is_named_with_the_reason_and_nothing_is_saved(
     client, people, action, settings, name, content, message
 ):
     settings.RASD_EVIDENCE_MAX_BYTES = 1024
-    client.force_login(people.fatima)
+    login(client, people.fatima)
     response = client.post(
         f"{reverse('progress_update_create')}?action={action.pk}",
         {"text": "Avec une pièce", "date": "2026-05-01", "files": [pdf(name, content)]},
@@ -393,20 +393,20 @@ def test_each_person_sees_the_workflow_buttons_of_their_step(client, people, upd
 
     assert buttons(people.fatima) == {"edit", "submit"}
     assert page(client, people.alice, url).status_code == 404  # a draft is the institution's own
-    client.force_login(people.fatima)
+    login(client, people.fatima)
     response = client.post(reverse("progress_update_step", args=[update.pk, "submit"]), {"version": update.version})
     assert response.status_code == 302
     assert buttons(people.omar) == {"approve", "return"}
     assert buttons(people.fatima) == set()
 
-    client.force_login(people.omar)
+    login(client, people.omar)
     update.refresh_from_db()
     refused = client.post(reverse("progress_update_step", args=[update.pk, "return"]), {"version": update.version})
     assert refused.status_code == 400 and "the reason is required" in text(refused)
     client.post(reverse("progress_update_step", args=[update.pk, "approve"]), {"version": update.version})
     assert buttons(people.alice) == {"validate", "return"}
     update.refresh_from_db()
-    client.force_login(people.alice)
+    login(client, people.alice)
     client.post(
         reverse("progress_update_step", args=[update.pk, "return"]),
         {"version": update.version, "reason": "Ajouter la liste des participants"},
@@ -420,7 +420,7 @@ def test_each_person_sees_the_workflow_buttons_of_their_step(client, people, upd
 def test_a_workflow_step_on_a_stale_version_changes_nothing_and_says_why(client, people, update):
     stale = update.version
     services.report_update(report=update, by=people.fatima, version=stale, text="Corrigé")
-    client.force_login(people.fatima)
+    login(client, people.fatima)
     response = client.post(reverse("progress_update_step", args=[update.pk, "submit"]), {"version": stale}, follow=True)
     assert "Someone else changed this report" in text(response)
     update.refresh_from_db()
@@ -429,7 +429,7 @@ def test_a_workflow_step_on_a_stale_version_changes_nothing_and_says_why(client,
 
 def test_a_validator_may_not_validate(client, people, update):
     submitted = moved(update, (services.report_submit, people.fatima))
-    client.force_login(people.omar)
+    login(client, people.omar)
     response = client.post(
         reverse("progress_update_step", args=[submitted.pk, "validate"]), {"version": submitted.version}
     )
@@ -437,7 +437,7 @@ def test_a_validator_may_not_validate(client, people, update):
 
 
 def test_a_draft_is_edited_and_its_evidence_added_and_removed(client, people, update):
-    client.force_login(people.fatima)
+    login(client, people.fatima)
     url = reverse("progress_update_update", args=[update.pk])
     response = client.post(url, {"text": "Texte corrigé", "date": "2026-10-02", "version": update.version})
     assert response.status_code == 302
@@ -502,7 +502,7 @@ def test_an_observer_sees_validated_updates_only(client, people, assigned, actio
 
 
 def test_an_indicator_is_created_given_a_value_with_evidence_and_shows_its_validated_values(client, people, action):
-    client.force_login(people.fatima)
+    login(client, people.fatima)
     response = client.post(
         f"{reverse('indicator_create')}?action={action.pk}",
         {
@@ -553,7 +553,7 @@ def test_an_indicator_edit_from_a_stale_version_is_refused_with_the_message(clie
         by=people.fatima, kind="outcome", title="Plaintes", unit="nombre", institution=institution("justice")
     )
     services.indicator_update(indicator=indicator, by=people.alice, version=indicator.version, unit="cas")
-    client.force_login(people.fatima)
+    login(client, people.fatima)
     response = client.post(
         reverse("indicator_update", args=[indicator.pk]),
         {

@@ -7,7 +7,7 @@ from rasd.core.reference import reference_data_load
 from rasd.imports.models import ImportJob
 from rasd.institutions.models import Institution
 from rasd.recommendations.models import Recommendation
-from tests.conftest import UPR_INFO_FILE, table_counts
+from tests.conftest import UPR_INFO_FILE, login, table_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def alice(client):
     user = User.objects.create_user(
         "alice", password="pw", role=Role.COORDINATOR, institution=Institution.objects.get(code="didh")
     )
-    client.force_login(user)
+    login(client, user)
     return user
 
 
@@ -95,7 +95,7 @@ def test_a_focal_point_cannot_import(client):
     bob = User.objects.create_user(
         "bob", password="pw", role=Role.FOCAL_POINT, institution=Institution.objects.get(code="justice")
     )
-    client.force_login(bob)
+    login(client, bob)
     assert client.get("/imports/new/").status_code == 403
     assert client.get("/imports/").status_code == 403
 

@@ -16,6 +16,7 @@ from rasd.followup import services
 from rasd.followup.models import Assignment
 from rasd.institutions.models import Institution
 from rasd.recommendations.models import Recommendation
+from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +163,7 @@ def api_ids(client, collection):
 @pytest.mark.parametrize("person", PEOPLE)
 def test_each_person_reads_exactly_what_the_matrix_allows(client, people, world, person):
     user = getattr(people, person)
-    client.force_login(user)
+    login(client, user)
     api = APIClient()
     api.force_authenticate(user)
     lists = {kind: api_ids(api, collection) for kind, collection in API.items()}
@@ -195,7 +196,7 @@ def test_each_person_reads_exactly_what_the_matrix_allows(client, people, world,
 
 
 def test_a_focal_point_never_sees_another_institutions_records_in_lists_pages(client, people, world):
-    client.force_login(people.karim)
+    login(client, people.karim)
     for url in ("/actions/", "/indicators/", "/work/", "/deadlines/", f"/recommendations/{world['rec_j'].pk}/"):
         page = client.get(url).content.decode()
         for title in ("Action J", "Indicator J", "draft J", "submitted J", "validated J"):
@@ -322,7 +323,7 @@ def _attempt(send):
 @pytest.mark.parametrize("person", PEOPLE)
 def test_each_person_does_exactly_what_the_matrix_allows(client, people, world, person):
     user = getattr(people, person)
-    client.force_login(user)
+    login(client, user)
     api = APIClient()
     api.force_authenticate(user)
     wrong = []

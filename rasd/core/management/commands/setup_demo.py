@@ -5,7 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from rasd.accounts.services import DEMO_PASSWORD, demo_users_create
+from rasd.accounts.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_users_create
+from rasd.accounts.two_factor import two_factor_required
 from rasd.core.reference import reference_data_load
 from rasd.imports.services import import_file
 from rasd.mechanisms.deadlines import upr_deadlines_create
@@ -36,4 +37,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in users:
             institution = user.institution.short_name if user.institution else ""
-            self.stdout.write(f"  {user.username:<12} {user.get_role_display()} — {institution} ({user.email})")
+            second_step = "  + authenticator code" if two_factor_required(user) else ""
+            self.stdout.write(
+                f"  {user.username:<12} {user.get_role_display()} — {institution} ({user.email}){second_step}"
+            )
+        secret = " ".join(DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(DEMO_TOTP_SECRET), 4))
+        self.stdout.write(
+            "The coordinator and the admin also give a code from an authenticator app (FreeOTP, Aegis, Google "
+            f"Authenticator…):\n  add an account with the secret key {secret} (time-based, 6 digits);\n"
+            "  this key is public, for a demonstration install only."
+        )
