@@ -22,7 +22,12 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt $(VENV)/.install
 	touch $@
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# axe-core (package.json, pinned in package-lock.json) checks the pages' accessibility in the browser tests.
+node_modules/axe-core: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install-test: $(VENV)/.installed-test node_modules/axe-core
 
 ## setup: migrate the database and load the reference data, the demo recommendations and the demo users (idempotent)
 setup: install
@@ -32,6 +37,7 @@ setup: install
 
 ## run: set everything up, queue the daily reminders, then serve http://$(HOST):$(PORT) with the task worker beside the web server
 run: setup
+	$(MANAGE) recover_tasks
 	$(MANAGE) schedule_reminders
 	@echo
 	@echo "Rasd is starting at http://$(HOST):$(PORT)/  (log in with a demo login above; Ctrl-C stops both processes)"
@@ -61,4 +67,4 @@ messages: install
 	$(MANAGE) compilemessages -i .venv
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules

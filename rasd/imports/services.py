@@ -75,7 +75,9 @@ def _import_job_run(job: ImportJob) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, stage="reading", progress=0)
 
     def progress(stage: str, done: int, total: int) -> None:
-        # Outside the write transaction these updates are seen at once by the page that polls the job.
+        # While the file is read (outside the write transaction) each update is committed at once, and the page
+        # that polls the job follows it; while it is saved, the updates are part of the import's one transaction,
+        # shown when it commits and rolled back with it if the import is interrupted.
         ImportJob.objects.filter(pk=job.pk).update(stage=stage, progress=done, total=total)
 
     try:

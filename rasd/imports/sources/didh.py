@@ -14,6 +14,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -68,6 +70,8 @@ STATUSES = {  # the DIDH's three states; a recommendation filed twice with two s
 }
 STATUS_ORDER = list(STATUSES.values())
 MECHANISM_KINDS = {"UPR", "TB", "SP"}
+# The columns that identify a row or point at one, in the files that have them.
+KEYS = ("group_id", "Id", "IdAxe")
 BULLET = re.compile(r"^[\s\-–•·\u00a0]+")
 
 
@@ -85,7 +89,7 @@ def files_from(path: Path | str | bytes, name: str = "") -> dict[str, bytes]:
     data = Path(path).read_bytes() if isinstance(path, (str, Path)) else path
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {Path(n).name: archive.read(n) for n in archive.namelist() if n.endswith(".csv")}
+            return _members_read(archive)
     except zipfile.BadZipFile:
         raise ImportRejected(
             [
@@ -94,6 +98,32 @@ def files_from(path: Path | str | bytes, name: str = "") -> dict[str, bytes]:
                 )
             ]
         ) from None
+
+
+def _members_read(archive: zipfile.ZipFile) -> dict[str, bytes]:
+    """The CSV files of the archive, refusing one that unpacks to more than the upload limit (a "ZIP bomb": a few
+    kilobytes that would fill the memory). Each file is read up to the limit whatever its header claims."""
+    limit, files, total = settings.RASD_IMPORT_MAX_BYTES, {}, 0
+    for name in archive.namelist():
+        if not name.endswith(".csv"):
+            continue
+        with archive.open(name) as member:
+            content = member.read(limit - total + 1)
+        total += len(content)
+        if total > limit:
+            raise ImportRejected(
+                [
+                    RowError(
+                        None,
+                        Path(name).name,
+                        "",
+                        _("Unpacked, the ZIP file holds more than %(limit)s: it is not a DIDH data set.")
+                        % {"limit": filesizeformat(limit)},
+                    )
+                ]
+            )
+        files[Path(name).name] = content
+    return files
 
 
 def _ids(cell) -> list[str]:
@@ -113,7 +143,7 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> DidhBat
     tables: dict[str, Table] = {}
     for filename, required in COLUMNS.items():
         try:
-            tables[filename] = read_table(files[filename], name=filename, required=required)
+            tables[filename] = read_table(files[filename], name=filename, required=required, keys=KEYS)
         except ImportRejected as exc:
             raise ImportRejected(
                 [

@@ -133,7 +133,7 @@ def parse(path_or_bytes: Path | str | bytes, *, name: str = "", progress=None) -
 
     Raises ``ImportRejected`` naming every wrong row, column and value; otherwise returns the batch to write.
     """
-    table = read_table(path_or_bytes, name=name, required=REQUIRED)
+    table = read_table(path_or_bytes, name=name, required=REQUIRED, keys=(ANNOTATION_ID,))
     errors = ErrorCollector()
     batch = Batch(source=Recommendation.Source.UHRI)
     states = state_name_index()

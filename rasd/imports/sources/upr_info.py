@@ -53,7 +53,7 @@ def parse(path: Path | str | bytes, *, name: str = "", progress=None) -> Batch:
 
     Raises ``ImportRejected`` naming every wrong row (up to the report's limit) if any row is wrong.
     """
-    table = read_table(path, name=name, required=REQUIRED)
+    table = read_table(path, name=name, required=REQUIRED, keys=("source_file", "row_in_file"))
     has_kind = "kind" in table.columns
 
     known_names = state_name_index()

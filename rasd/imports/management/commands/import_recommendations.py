@@ -19,9 +19,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, format, path, no_progress, **options):
         bars = {}
+        shown = {}  # stage → the last percentage written as a line
+
+        def progress_lines(stage, done, total):
+            # Not a terminal (a log, a service's journal): plain lines, one per percent moved, instead of a bar
+            # redrawn in place.
+            percent = 100 * done // total if total else 100
+            if shown.get(stage) != percent:
+                shown[stage] = percent
+                self.stderr.write(f"{stage}: {done}/{total} rows ({percent}%)")
 
         def progress(stage, done, total):
             if no_progress:
+                return
+            if not self.stderr.isatty():
+                progress_lines(stage, done, total)
                 return
             if stage not in bars:
                 for bar in bars.values():
