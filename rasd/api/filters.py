@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rasd.followup import selectors
 from rasd.followup.models import Action, Report
 from rasd.institutions.models import Institution
+from rasd.recommendations.views import LARGEST_ID
 
 FORM_FIELD_TYPES = {
     forms.IntegerField: OpenApiTypes.INT,
@@ -49,7 +50,8 @@ class InstitutionCodeField(forms.CharField):
 
     def validate(self, value):
         super().validate(value)
-        if value and not Institution.objects.filter(code=value).exists():
+        # A NUL character is refused by the field's own validator, which runs next; PostgreSQL cannot compare it.
+        if value and "\x00" not in value and not Institution.objects.filter(code=value).exists():
             raise forms.ValidationError(
                 gettext("No institution has the code “%(code)s”.") % {"code": value}, code="unknown"
             )
@@ -60,7 +62,7 @@ def institution_filter() -> InstitutionCodeField:
 
 
 def id_filter(help_text) -> forms.IntegerField:
-    return forms.IntegerField(required=False, min_value=1, help_text=help_text)
+    return forms.IntegerField(required=False, min_value=1, max_value=LARGEST_ID, help_text=help_text)
 
 
 class ListFilter(forms.Form):

@@ -7,6 +7,7 @@ import copy
 import functools
 
 from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import force_instance
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
@@ -28,6 +29,14 @@ NOT_ALLOWED = OpenApiResponse(
 NOT_FOUND = OpenApiResponse(
     inline_serializer("NotFound", {"detail": serializers.CharField()}),
     description="No such record, or one the signed-in user may not see.",
+)
+NOT_SIGNED_IN = OpenApiResponse(
+    inline_serializer("NotSignedIn", {"detail": serializers.CharField()}),
+    description="No valid token or session: sign in (`Authorization: Token <key>`).",
+)
+NO_SUCH_PAGE = OpenApiResponse(
+    inline_serializer("NoSuchPage", {"detail": serializers.CharField()}),
+    description="The `page` asked for is not a page of the list (past the last one, or not a page number).",
 )
 
 
@@ -61,6 +70,27 @@ def write_responses(status: int, serializer, *, versioned: bool = True, conflict
     if versioned:
         responses[409] = conflict(conflict_serializer or serializer)
     return responses
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Every operation also lists the refusals that any request may meet before its view even runs: 401 without a
+    valid token or session, 404 for a record named in the path that does not exist (or is not visible), and 404 for
+    a page of a list that does not exist. An operation that documents one of these itself keeps its own."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status, response in self._common_refusals().items():
+            if str(status) not in responses:
+                responses[str(status)] = self._get_response_for_code(response, str(status), direction=direction)
+        return responses
+
+    def _common_refusals(self) -> dict:
+        refusals = {401: NOT_SIGNED_IN}
+        if "{" in self.path:
+            refusals[404] = NOT_FOUND
+        elif self._is_list_view() and self._get_paginator() is not None and self.method == "GET":
+            refusals[404] = NO_SUCH_PAGE
+        return refusals
 
 
 class VersionedChangeExtension(OpenApiSerializerExtension):

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from rasd.api import followup_views, views
@@ -33,6 +33,14 @@ router.register("deadlines", followup_views.DeadlineViewSet, basename="deadline"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The documentation page is for people in a browser: send them to the login page rather than answer 401.
-    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
+    # The split view serves its script as a file of its own (docs/?script): the Content-Security-Policy allows
+    # no inline script.
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html")),
+        name="docs",
+    ),
     *router.urls,
+    # Last: any other address that ends with a slash (one without is first sent to it with the slash added).
+    re_path(r"^[\s\S]*/$", views.UnknownAddress.as_view()),
 ]

@@ -8,9 +8,10 @@ recommendations on the page and in the API.
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from rasd.api import followup_serializers, serializers
@@ -24,6 +25,11 @@ from rasd.recommendations import selectors
 from rasd.recommendations.models import AffectedPerson, NationalAxis, Recommendation, SdgGoal, SdgTarget, Theme
 from rasd.recommendations.views import RecommendationFilterForm
 from rasd.states.models import State
+
+# The keys a record's address may hold: no NUL character, which no key has and PostgreSQL cannot even compare (such
+# an address is answered 404 by ``UnknownAddress``); a phrase key may hold slashes (a document's symbol).
+TEXT_KEY = r"[^/\x00]+"
+PHRASE_KEY = r"[^\x00]+"
 
 # Documented from the form itself: a filter added to the list page is accepted and documented here at once.
 FILTER_PARAMETERS = filter_parameters(RecommendationFilterForm)
@@ -98,7 +104,7 @@ class MechanismViewSet(ReadOnlyModelViewSet):
     queryset = Mechanism.objects.all()
     serializer_class = serializers.MechanismSerializer
     lookup_field = "code"
-    lookup_value_regex = ".+"  # special procedures' codes are phrases ("SR on torture")
+    lookup_value_regex = PHRASE_KEY  # special procedures' codes are phrases ("SR on torture")
 
 
 class ReviewViewSet(ReadOnlyModelViewSet):
@@ -115,7 +121,7 @@ class DocumentViewSet(ReadOnlyModelViewSet):
     queryset = Document.objects.all()
     serializer_class = serializers.DocumentSerializer
     lookup_field = "symbol"
-    lookup_value_regex = ".+"
+    lookup_value_regex = PHRASE_KEY
 
 
 class StateViewSet(ReadOnlyModelViewSet):
@@ -124,7 +130,7 @@ class StateViewSet(ReadOnlyModelViewSet):
     queryset = State.objects.all()
     serializer_class = serializers.StateSerializer
     lookup_field = "iso3"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = TEXT_KEY
 
 
 class InstitutionViewSet(ReadOnlyModelViewSet):
@@ -133,7 +139,7 @@ class InstitutionViewSet(ReadOnlyModelViewSet):
     queryset = Institution.objects.all()
     serializer_class = serializers.InstitutionSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = TEXT_KEY
 
 
 class ThemeViewSet(ReadOnlyModelViewSet):
@@ -150,7 +156,7 @@ class AffectedPersonViewSet(ReadOnlyModelViewSet):
     queryset = AffectedPerson.objects.all()
     serializer_class = serializers.AffectedPersonSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = TEXT_KEY
 
 
 class SdgGoalViewSet(ReadOnlyModelViewSet):
@@ -168,7 +174,7 @@ class SdgTargetViewSet(ReadOnlyModelViewSet):
     queryset = SdgTarget.objects.select_related("goal")
     serializer_class = serializers.SdgTargetSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = TEXT_KEY
 
 
 class NationalAxisViewSet(ReadOnlyModelViewSet):
@@ -177,4 +183,15 @@ class NationalAxisViewSet(ReadOnlyModelViewSet):
     queryset = NationalAxis.objects.select_related("parent")
     serializer_class = serializers.NationalAxisSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = TEXT_KEY
+
+
+@extend_schema(exclude=True)
+class UnknownAddress(APIView):
+    """Any other address under the API: a JSON 404 like the API's own, not the site's HTML page. A record's address
+    whose key cannot be one (``/actions/abc/``) lands here too."""
+
+    def dispatch_unknown(self, request, *args, **kwargs):
+        raise NotFound()
+
+    get = post = put = patch = delete = dispatch_unknown
