@@ -261,6 +261,24 @@ def test_the_snippet_is_in_the_language_of_the_text_that_matched():
         }
 
 
+def test_a_snippet_marks_french_and_arabic_words_as_written_whatever_the_spelling_of_the_query():
+    # It begins at the first word shown, and ends with the text when the text ends within its forty words.
+    french = recommendation_create(text_fr="« Protéger les droits de l’homme des filles torturées & zorblax » (Rabat).")
+    arabic = recommendation_create(text_ar="«حماية الأَطْفَال وللأطفال من زوربلاكس» — المغرب")
+    with translation.override("fr"):
+        [hit] = recommendation_search(query='"DROITS DE L\'HOMME" torturees zorblax')
+    assert (hit.recommendation_id, hit.language) == (french.pk, "fr")
+    assert hit.snippet == (
+        "Protéger les <mark>droits de l’homme</mark> des filles <mark>torturées</mark> &amp; "
+        "<mark>zorblax</mark> » (Rabat)."
+    )
+    with translation.override("ar"):
+        [hit] = recommendation_search(query="الاطفال زوربلاكس")
+    assert (hit.recommendation_id, hit.language) == (arabic.pk, "ar")
+    assert hit.snippet == "حماية <mark>الأَطْفَال وللأطفال</mark> من <mark>زوربلاكس</mark>» — المغرب"
+    assert isinstance(hit.score, float)
+
+
 def test_a_snippet_is_about_forty_words_around_the_first_match():
     words = [f"word{i}" for i in range(200)]
     words[120] = "quillomancy"

@@ -63,3 +63,22 @@ def test_a_query_word_of_unknown_language_is_searched_with_the_french_and_englis
 def test_a_query_code_is_a_phrase_of_its_pieces():
     assert parse("A/HRC/36/6") == Phrase(("A", "HRC", "36", "6"))
     assert parse("droits de l’homme") != parse('"droits de l’homme"')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "« Protéger les droits de l’homme » (France).",
+        "«حماية الأَطْفَال وللأطفال» — المغرب",
+        "R144.12: ratify CERD/C/MAR/CO/19-21",
+        "word",
+        "",
+        "…",
+    ],
+)
+def test_a_text_split_at_its_words_gives_the_indexed_words_between_the_rest_of_the_text(text):
+    parts = normalise.split_words(text)
+    assert "".join(parts) == text
+    assert parts[1::2] == normalise.WORD_RE.findall(text)
+    assert len(parts) == 2 * len(parts[1::2]) + 1
+    assert not any(normalise.WORD_RE.search(gap) for gap in parts[::2])

@@ -34,6 +34,8 @@ import snowballstemmer
 # fast as excluding "_" here, which _PIECE_RE drops instead.)
 _MARKS = "\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640"
 WORD_RE = re.compile(rf"[\w{_MARKS}]+")
+# The same words, kept with the text between them (see ``split_words``).
+_WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 # Inside a word, letters and digits are cut apart: "R144" is "r" and "144", "2030" stays whole.
 _PIECE_RE = re.compile(r"\d+|[^\d_]+")
 
@@ -156,6 +158,13 @@ def word_terms(word: str, language: str = "") -> list[str]:
 def words_terms(words: list[str], language: str = "") -> list[str]:
     """The terms of each word, space-separated (most words have one term, some none: "")."""
     return list(map(_WORD_CACHES[language].__getitem__, words))
+
+
+def split_words(text: str) -> list[str]:
+    """The text cut at the edges of its words (``WORD_RE``): gaps and words alternating, ``[gap, word, gap, …, word,
+    gap]``, gaps possibly empty at either end. Word ``i`` is ``parts[2 * i + 1]``, the gap before it ``parts[2 * i]``;
+    ``"".join(parts)`` is the text. One pass gives what a snippet needs: the words and where they are."""
+    return _WORD_SPLIT_RE.split(text)
 
 
 def index_text(text: str, language: str = "") -> str:
