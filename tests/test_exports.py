@@ -208,6 +208,12 @@ def test_the_list_page_links_to_the_exports_with_its_filters(alice_client):
         assert f'href="{export_url(extension)}?mechanism=CAT"' in page
 
 
+def test_the_export_links_follow_a_filter_chosen_without_reloading_the_page(alice_client):
+    partial = alice_client.get(f"{LIST}?mechanism=CAT&position=supported", HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="rasd-export-links" hx-swap-oob="true"' in partial
+    assert f'href="{export_url("xlsx")}?mechanism=CAT&amp;position=supported"' in partial
+
+
 def test_the_export_reads_the_relations_in_a_fixed_number_of_queries(django_assert_max_num_queries, people):
     with django_assert_max_num_queries(20):
         rows = list(exports.recommendation_export_rows(filters={}, visible_to=people.alice))

@@ -16,7 +16,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, CharField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Concat, StrIndex
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -500,9 +500,10 @@ def recommendation_facets(*, results: RecommendationResults) -> Facets:
     """Every facet of the list with the number of recommendations each value gives, counted with the search and
     all the other filters applied (standard faceting: a facet's own filter is left out, so its values add up).
 
-    One grouped query per facet (two for the national axes and the SDGs while one of their values is chosen),
-    whatever the number of recommendations. A chosen value no recommendation has is listed with 0, so that it can
-    be unchosen.
+    One grouped query per facet, but one for all the facets with a fixed list of values whose filter is not in
+    use, one more for the names of the national axes, and one more for the sub-axes or SDG targets shown under a
+    chosen value; whatever the number of recommendations. A chosen value no recommendation has is listed with 0,
+    so that it can be unchosen.
     """
     wanted = results.filters
 
@@ -512,15 +513,16 @@ def recommendation_facets(*, results: RecommendationResults) -> Facets:
     def links(model, name: str) -> QuerySet:
         return model.objects.filter(recommendation_id__in=counted(name).values("pk")).order_by()
 
-    status = _choice_facet("status", counted("status"), "implementation_status", ImplementationStatus.choices, wanted)
+    choices = _choice_facets(counted, wanted)
+    status = choices["status"]
     facets = [
         _related_facet(_MECHANISM, counted("mechanism"), wanted),
-        _choice_facet("kind", counted("kind"), "mechanism__kind", Mechanism.Kind.choices, wanted),
+        choices["kind"],
         _related_facet(_REVIEW, counted("review"), wanted),
         _related_facet(_DOCUMENT, counted("document"), wanted),
-        _choice_facet("position", counted("position"), "position", _POSITION_CHOICES, wanted),
+        choices["position"],
         status,
-        _progress_facet(counted("progress"), wanted),
+        choices["progress"],
         _axis_facet(links(_AXIS_LINKS, "axis"), wanted),
         _related_facet(
             _INSTITUTION,
@@ -532,7 +534,7 @@ def recommendation_facets(*, results: RecommendationResults) -> Facets:
         _sdg_facet(links(_SDG_LINKS, "sdg_goal"), links(_SDG_LINKS, "sdg_target"), wanted),
         _related_facet(_RECOMMENDING, links(_RECOMMENDING_LINKS, "recommending_state"), wanted),
         _related_facet(_STATE, counted("state"), wanted),
-        _language_facet(counted("lang"), wanted),
+        choices["lang"],
         _year_facet(counted("year"), wanted),
     ]
     # Every recommendation has exactly one status, so the status counts (made without the status filter) add up,
@@ -633,40 +635,66 @@ def _related_facet(spec: _Related, rows: QuerySet, wanted: RecommendationFilters
     return Facet(spec.name, tuple(values))
 
 
-def _choice_facet(name: str, rows: QuerySet, column: str, choices, wanted: RecommendationFilters) -> Facet:
-    chosen = wanted.selected.get(name, ())
-    totals = dict(rows.values_list(column).annotate(n=Count("id")))
+# The facets whose values are a fixed list.
+_CHOICES = {
+    "kind": Mechanism.Kind.choices,
+    "position": _POSITION_CHOICES,
+    "status": ImplementationStatus.choices,
+    "progress": PROGRESS_CHOICES,
+    "lang": Language.choices,
+}
+
+
+def _has(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+# What a grouped query reads to tell a recommendation's value in each of them: a column, or for the validated
+# progress and the languages, whether the recommendation has it.
+_CHOICE_COLUMNS = {
+    "kind": {"kind_value": F("mechanism__kind")},
+    "position": {"position_value": F("position")},
+    "status": {"status_value": F("implementation_status")},
+    "progress": {"progress_value": _has(_progress_reported())},
+    "lang": {f"lang_{code}": _has(~Q(**{f"text_{code}": ""})) for code in LANGUAGE_CODES},
+}
+
+
+def _choice_value_keys(name: str, row: dict) -> list[str]:
+    """The values of facet ``name`` that a row of ``_choice_facets``'s grouped query has."""
+    if name == "lang":
+        return [code for code in LANGUAGE_CODES if row[f"lang_{code}"]]
+    if name == "progress":
+        return [PROGRESS_REPORTED if row["progress_value"] else PROGRESS_NONE]
     if name == "position":
-        totals[POSITION_NONE] = totals.pop("", 0)
-    values = [
-        FacetValue(value, str(label), totals.get(value, 0), value in chosen)
-        for value, label in choices
-        if totals.get(value) or value in chosen
-    ]
-    return Facet(name, tuple(values))
+        return [row["position_value"] or POSITION_NONE]
+    return [row[f"{name}_value"]]
 
 
-def _progress_facet(rows: QuerySet, wanted: RecommendationFilters) -> Facet:
-    chosen = wanted.selected.get("progress", ())
-    totals = rows.aggregate(total=Count("id"), reported=Count("id", filter=_progress_reported()))
-    totals = {PROGRESS_REPORTED: totals["reported"], PROGRESS_NONE: totals["total"] - totals["reported"]}
-    values = [
-        FacetValue(value, str(label), totals[value], value in chosen)
-        for value, label in PROGRESS_CHOICES
-        if totals[value] or value in chosen
-    ]
-    return Facet("progress", tuple(values))
-
-
-def _language_facet(rows: QuerySet, wanted: RecommendationFilters) -> Facet:
-    chosen = wanted.selected.get("lang", ())
-    totals = rows.aggregate(**{code: Count("id", filter=~Q(**{f"text_{code}": ""})) for code in LANGUAGE_CODES})
-    values = [
-        FacetValue(code, str(Language(code).label), totals[code], code in chosen)
-        for code in LANGUAGE_CODES
-        if totals[code] or code in chosen
-    ]
-    return Facet("lang", tuple(values))
+def _choice_facets(counted: Callable[[str], QuerySet], wanted: RecommendationFilters) -> dict[str, Facet]:
+    """The facets of ``_CHOICES``, by name. Those whose filter is not in use count the same recommendations, so
+    one query grouped by all their columns counts their values together; one whose filter is in use counts
+    without it, in a query of its own. (Grouping costs the ORM less than a conditional count per value.)"""
+    unused = [name for name in _CHOICES if name not in wanted.selected]
+    groups = [("", unused)] if unused else []
+    groups += [(name, [name]) for name in _CHOICES if name in wanted.selected]
+    facets = {}
+    for skip, names in groups:
+        columns = {alias: column for name in names for alias, column in _CHOICE_COLUMNS[name].items()}
+        counts: dict[tuple[str, str], int] = {}
+        for row in counted(skip).values(**columns).annotate(n=Count("id")):
+            for name in names:
+                for value in _choice_value_keys(name, row):
+                    counts[name, value] = counts.get((name, value), 0) + row["n"]
+        for name in names:
+            chosen = wanted.selected.get(name, ())
+            values = [
+                FacetValue(value, str(label), counts.get((name, value), 0), value in chosen)
+                for value, label in _CHOICES[name]
+                if counts.get((name, value)) or value in chosen
+            ]
+            facets[name] = Facet(name, tuple(values))
+    return facets
 
 
 def _year_facet(rows: QuerySet, wanted: RecommendationFilters) -> Facet:
@@ -685,9 +713,13 @@ def _axis_facet(links: QuerySet, wanted: RecommendationFilters) -> Facet:
     or whose sub-axis is, its sub-axes."""
     chosen = wanted.selected.get("axis", ())
     fields = ("code", "position", *_NAMES, *_SHORT_NAMES)
-    # A link counts for its top-level axis: the sub-axis's parent, or the axis itself.
-    top = {f"top_{name}": Coalesce(f"nationalaxis__parent__{name}", f"nationalaxis__{name}") for name in fields}
-    grouped = links.values(**top).annotate(n=Count("recommendation_id", distinct=True))
+    # A link counts for its top-level axis: the sub-axis's parent, or the axis itself. Grouped by the axis's id,
+    # then the few axes read by id: half the time of one query grouping by their names through two joins.
+    totals = dict(
+        links.values_list(Coalesce("nationalaxis__parent_id", "nationalaxis_id")).annotate(
+            n=Count("recommendation_id", distinct=True)
+        )
+    )
     children: dict[str, list[FacetValue]] = {}
     if chosen:
         opened = NationalAxis.objects.filter(Q(code__in=chosen) | Q(children__code__in=chosen)).values("id")
@@ -703,12 +735,13 @@ def _axis_facet(links: QuerySet, wanted: RecommendationFilters) -> Facet:
                 FacetValue(axis.code, axis.name, row["n"], axis.code in chosen, code=axis.code)
             )
     values, seen = [], set()
-    for row in sorted(grouped, key=lambda row: (row["top_position"], row["top_code"])):
-        axis = NationalAxis(**{name: row[f"top_{name}"] for name in fields})
+    for axis in NationalAxis.objects.filter(pk__in=totals).order_by("position", "code") if totals else ():
         kids = tuple(children.get(axis.code, ()))
         seen |= {axis.code, *(kid.value for kid in kids)}
         values.append(
-            FacetValue(axis.code, axis.short_name, row["n"], axis.code in chosen, axis.code, axis.name, children=kids)
+            FacetValue(
+                axis.code, axis.short_name, totals[axis.pk], axis.code in chosen, axis.code, axis.name, children=kids
+            )
         )
     missing = [code for code in chosen if code not in seen]
     for axis in NationalAxis.objects.filter(code__in=missing) if missing else ():

@@ -5,7 +5,9 @@ or a search updates the results and the facets in place (the view then answers w
 and pushes the new URL; without JavaScript the same form and links load whole pages.
 """
 
+import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -19,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -48,6 +50,8 @@ from rasd.states.models import State
 PAGE_SIZE = 25
 # Values of a facet shown before "show more".
 FACET_SHOWN = 10
+# The most characters of a facet value's label shown.
+FACET_LABEL_LENGTH = 90
 # Similar recommendations shown on a recommendation's page.
 SIMILAR_SHOWN = 10
 
@@ -62,6 +66,15 @@ SORT_CHOICES = [
     ("oldest", _("Oldest first")),
     ("mechanism", _("By mechanism")),
 ]
+
+
+# The largest id the databases store (a 64-bit signed integer): a longer number names no row, and SQLite's driver
+# refuses even to send it.
+LARGEST_ID = 2**63 - 1
+
+
+def is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and int(value) <= LARGEST_ID
 
 
 class ReferenceField(forms.MultipleChoiceField):
@@ -81,13 +94,14 @@ class ReferenceField(forms.MultipleChoiceField):
         return [value.upper() for value in values] if self.upper else values
 
     def valid_value(self, value) -> bool:
-        # Existence is the form's check; here only what the database could not even compare.
-        return bool(self.also) or not self.numeric or (value.isascii() and value.isdigit())
+        # Existence is the form's check; here only what the database could not even compare (PostgreSQL's text
+        # cannot hold a NUL character).
+        return "\x00" not in value and (bool(self.also) or not self.numeric or is_id(value))
 
     def known(self, name: str, values: list[str]) -> list[QuerySet]:
         """Queries of (name, key as text) for the values that exist, to be joined by UNION with the others'."""
         label = Value(name, output_field=CharField())
-        numbers = [v for v in values if v.isascii() and v.isdigit()]
+        numbers = [v for v in values if is_id(v)]
         keys = [(self.key, numbers if self.numeric else values)] + ([(self.also, values)] if self.also else [])
         return [
             self.queryset.filter(**{f"{key}__in": wanted}).values_list(label, Cast(key, CharField())).order_by()
@@ -251,6 +265,7 @@ class FacetLink:
     value: selectors.FacetValue
     url: str
     anchor: str  # the link's id, so that the keyboard focus stays on it when htmx redraws the facets
+    label: str  # the value's label, cut to FACET_LABEL_LENGTH characters
     children: tuple["FacetLink", ...] = ()
 
 
@@ -277,11 +292,11 @@ class ListUrls:
         self.path, self.query = path, query
 
     def with_(self, **values: list[str]) -> str:
-        query = self.query.copy()
-        query.pop("page", None)
-        for name, value in values.items():
-            query.setlist(name, value)
-        encoded = query.urlencode()
+        # A plain dict rather than a copy of the QueryDict (a deep copy): the list page makes one URL per facet
+        # value, some 150.
+        query = {name: current for name, current in self.query.lists() if name != "page"}
+        query.update(values)
+        encoded = urlencode([(name, value) for name, listed in query.items() for value in listed])
         return f"{self.path}?{encoded}" if encoded else self.path
 
     def toggle(self, name: str, value: str) -> str:
@@ -321,7 +336,7 @@ def _facet_boxes(facets: list[selectors.Facet], urls: ListUrls) -> list[FacetBox
     def link(name: str, value: selectors.FacetValue, children_name: str) -> FacetLink:
         url = urls.year(value.value) if name == "year" else urls.toggle(name, value.value)
         kids = tuple(link(children_name, child, children_name) for child in value.children)
-        return FacetLink(value, url, anchor(name, value.value), kids)
+        return FacetLink(value, url, anchor(name, value.value), _cut(value.label, FACET_LABEL_LENGTH), kids)
 
     boxes = []
     for facet in facets:
@@ -338,6 +353,13 @@ def _facet_boxes(facets: list[selectors.Facet], urls: ListUrls) -> list[FacetBox
             )
         )
     return boxes
+
+
+def _cut(text: str, length: int) -> str:
+    """``text`` cut to ``length`` characters as the ``truncatechars`` filter cuts it, without the filter's walk
+    through every character for the many labels short enough."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def _chosen_within(link: FacetLink) -> bool:
