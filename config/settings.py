@@ -198,6 +198,16 @@ RASD_EVIDENCE_MAX_BYTES = envint("RASD_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "rasd@localhost")
+# The SMTP server (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend): a relay on this machine by default.
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+# STARTTLS on the submission port (587); EMAIL_USE_SSL for implicit TLS (465). Not both.
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", "0")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set one of them")
 # The address people open Rasd at, for the links in reminder emails.
 RASD_SITE_URL = envstr("RASD_SITE_URL", "http://127.0.0.1:8000")
 # Reminders name what is overdue and what falls due within this many days.
