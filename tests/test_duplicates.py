@@ -12,9 +12,11 @@ from rasd.intelligence import duplicates
 from rasd.intelligence.models import DuplicateGroup, DuplicateMembership
 from rasd.intelligence.selectors import recurrence
 from rasd.intelligence.services import duplicate_groups_refresh
+from rasd.intelligence.tasks import duplicate_groups_refresh_task
 from rasd.mechanisms.models import Review
 from rasd.recommendations.models import Cluster, Recommendation
 from rasd.semantic.services import embeddings_compute
+from rasd.semantic.tasks import embeddings_compute_task
 from rasd.states.models import State
 from tests.conftest import login
 from tests.test_semantic import DEATH_PENALTY_PAIR, OTHER_SUBJECTS, demo, recommendation_like
@@ -95,6 +97,7 @@ def recurring(demo_data) -> tuple[Recommendation, Recommendation]:
 def test_the_recommendation_page_says_since_when_the_ask_recurs_and_where(client, people, recurring):
     first, again = recurring
     login(client, people.fatima)
+    client.cookies["django_language"] = "en"
 
     page = client.get(reverse("recommendation_detail", args=[again.pk])).content.decode()
 
@@ -108,6 +111,7 @@ def test_the_recommendation_page_says_since_when_the_ask_recurs_and_where(client
 def test_a_coordinator_makes_the_group_a_cluster(client, people, recurring):
     first, again = recurring
     login(client, people.alice)
+    client.cookies["django_language"] = "en"
     url = reverse("duplicate_group_cluster", args=[again.pk])
     assert url in client.get(reverse("recommendation_detail", args=[again.pk])).content.decode()
 
@@ -121,6 +125,7 @@ def test_a_coordinator_makes_the_group_a_cluster(client, people, recurring):
 
 def test_a_recommendation_in_no_group_shows_no_recurrence(client, people, recurring):
     login(client, people.alice)
+    client.cookies["django_language"] = "en"
     other = demo(OTHER_SUBJECTS[0])[0]
     page = client.get(reverse("recommendation_detail", args=[other.pk])).content.decode()
     assert "The same ask elsewhere" not in page
@@ -202,3 +207,22 @@ def test_a_recommendation_with_its_own_translation_is_not_paired_with_another_la
     matrix = unit([1, 0, 0], [0.8, 0.6, 0], [0.3, 0.7, 0.648])
     pairs = duplicates.near_pairs(matrix, np.array([0, 0, 1]), np.array(["fr", "ar", "fr"]))
     assert pairs == {}
+
+
+def test_new_vectors_queue_one_refresh_of_the_groups_and_the_worker_groups_them(demo_data):
+    from django_tasks_db.models import DBTaskResult
+
+    [pair] = demo(DEATH_PENALTY_PAIR)
+    french = recommendation_like(pair, text_fr=pair.text_fr)
+    arabic = recommendation_like(pair, text_ar=pair.text_ar)
+    refreshes = DBTaskResult.objects.filter(task_path=duplicate_groups_refresh_task.module_path)
+
+    assert embeddings_compute_task.call(recommendation_ids=[french.pk, arabic.pk]) == 2
+    assert refreshes.count() == 1
+    assert embeddings_compute_task.call(recommendation_ids=[french.pk, arabic.pk]) == 0  # nothing new: no refresh
+    [other] = demo(OTHER_SUBJECTS[0])
+    embeddings_compute_task.call(recommendation_ids=[other.pk])
+    assert refreshes.count() == 1  # one refresh waiting is enough
+
+    assert duplicate_groups_refresh_task.call() >= 1
+    assert arabic.pk in group_of(french)

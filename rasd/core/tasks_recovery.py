@@ -11,6 +11,7 @@ Every task of Rasd can safely run again after an interruption, so an interrupted
 - an import writes in one transaction: a killed import wrote nothing, and running it again imports the file whole;
 - the semantic vectors are computed for what is missing or out of date, so a second run finishes the first one's work;
 - the daily reminders claim their day before sending: a second run sends no email twice (at most once a day).
+- the near-duplicate groups are computed again whole from the stored vectors, in one transaction.
 
 A task interrupted a second time is marked failed instead of queued a third time: a task that kills its worker
 (a file too large for the memory) would otherwise stop the worker at every start.

@@ -88,7 +88,8 @@ def duplicate_groups_compute() -> list[duplicates.Group]:
 @transaction.atomic
 def duplicate_groups_refresh() -> tuple[int, int]:
     """Replace the stored near-duplicate groups with the ones computed now; returns (groups, recommendations in
-    them). The same vectors and texts give the same groups: running it twice changes nothing but their ids."""
+    them). The same vectors and texts give the same groups: running it twice changes nothing but their ids. One
+    transaction: readers see the old groups or the new ones, never none."""
     groups = duplicate_groups_compute()
     DuplicateGroup.objects.all().delete()
     stored = DuplicateGroup.objects.bulk_create(
