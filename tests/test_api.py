@@ -15,9 +15,9 @@ from rest_framework.authtoken.models import Token
 
 from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Document, Mechanism, Review
+from rasd.recommendations.forms import RecommendationFilterForm
 from rasd.recommendations.models import AffectedPerson, NationalAxis, Recommendation, SdgGoal, SdgTarget, Theme
 from rasd.recommendations.selectors import recommendation_list
-from rasd.recommendations.views import RecommendationFilterForm
 from rasd.states.models import State
 from tests import openapi
 from tests.conftest import login

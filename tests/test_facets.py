@@ -19,9 +19,9 @@ from rasd.followup.models import Assignment
 from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Document, Review
 from rasd.recommendations import selectors
+from rasd.recommendations.forms import RecommendationFilterForm
 from rasd.recommendations.models import AffectedPerson, Recommendation, SdgTarget, Theme
 from rasd.recommendations.selectors import recommendation_facets, recommendation_list, recommendation_results
-from rasd.recommendations.views import RecommendationFilterForm
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rasd.followup import selectors
 from rasd.followup.models import Action, Report
 from rasd.institutions.models import Institution
-from rasd.recommendations.views import LARGEST_ID
+from rasd.recommendations.forms import LARGEST_ID
 
 FORM_FIELD_TYPES = {
     forms.IntegerField: OpenApiTypes.INT,

@@ -22,8 +22,8 @@ from rasd.followup import services
 from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Document, Mechanism, Review
 from rasd.recommendations import selectors
+from rasd.recommendations.forms import RecommendationFilterForm
 from rasd.recommendations.models import AffectedPerson, NationalAxis, Recommendation, SdgGoal, SdgTarget, Theme
-from rasd.recommendations.views import RecommendationFilterForm
 from rasd.states.models import State
 
 # The keys a record's address may hold: no NUL character, which no key has and PostgreSQL cannot even compare (such

@@ -4,20 +4,25 @@ import logging
 
 import numpy as np
 from django.db import transaction
+from django.utils.text import Truncator
 
 from rasd.intelligence import duplicates
 from rasd.intelligence.models import DuplicateGroup, DuplicateMembership
-from rasd.recommendations.models import Recommendation
+from rasd.intelligence.selectors import recurrence
+from rasd.recommendations.models import Cluster, Recommendation
+from rasd.recommendations.services import cluster_create
 from rasd.search.normalise import index_text
 from rasd.semantic import engine
 from rasd.semantic.engine import DIM, LANGUAGES, MODEL_NAME
 from rasd.semantic.models import RecommendationEmbedding
 
-__all__ = ["duplicate_groups_refresh"]
+__all__ = ["duplicate_group_cluster_create", "duplicate_groups_refresh"]
 
 logger = logging.getLogger(__name__)
 
 READ_CHUNK = 5000
+# Words of the recommendation's text that title the cluster made from its group.
+CLUSTER_TITLE_WORDS = 20
 
 
 def _vectors_load() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -106,3 +111,14 @@ def duplicate_groups_refresh() -> tuple[int, int]:
     members = sum(len(g.members) for g in groups)
     logger.info("duplicate groups: %s groups of %s recommendations", len(groups), members)
     return len(groups), members
+
+
+def duplicate_group_cluster_create(*, by, recommendation: Recommendation) -> tuple[Cluster, int] | None:
+    """Make ``recommendation``'s near-duplicate group a cluster, titled by its text, so that the ask is followed
+    up once; returns the cluster and how many recommendations it holds, or None when it is in no group."""
+    found = recurrence(recommendation)
+    if found is None:
+        return None
+    members = [recommendation.pk, *(m.pk for m in found.members)]
+    title = Truncator(recommendation.text).words(CLUSTER_TITLE_WORDS)[: Cluster._meta.get_field("title").max_length]
+    return cluster_create(by=by, title=title, recommendations=members), len(members)

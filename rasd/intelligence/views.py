@@ -2,16 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.text import Truncator
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from rasd.followup.policies import can_edit_clusters, require
-from rasd.intelligence.selectors import recurrence
+from rasd.intelligence.services import duplicate_group_cluster_create
 from rasd.recommendations.models import Recommendation
-from rasd.recommendations.services import cluster_create
-
-TITLE_WORDS = 20
 
 
 @require_POST
@@ -19,23 +15,17 @@ TITLE_WORDS = 20
 def duplicate_group_cluster(request, pk: int):
     """A coordinator makes a recommendation's near-duplicate group a cluster, to follow the ask up once."""
     require(can_edit_clusters(request.user))
-    recommendation = get_object_or_404(Recommendation, pk=pk)
-    found = recurrence(recommendation)
-    if found is None:
+    created = duplicate_group_cluster_create(by=request.user, recommendation=get_object_or_404(Recommendation, pk=pk))
+    if created is None:
         raise Http404
-    members = [recommendation, *found.members]
-    cluster = cluster_create(
-        by=request.user,
-        title=Truncator(recommendation.text).words(TITLE_WORDS)[:500],
-        recommendations=[r.pk for r in members],
-    )
+    cluster, count = created
     messages.success(
         request,
         ngettext(
             "Cluster “%(title)s” created with %(count)s recommendation.",
             "Cluster “%(title)s” created with %(count)s recommendations.",
-            len(members),
+            count,
         )
-        % {"title": cluster.title, "count": len(members)},
+        % {"title": cluster.title, "count": count},
     )
     return redirect("recommendation_detail", pk=pk)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone, translation
 
-from rasd.recommendations.views import RecommendationFilterForm
+from rasd.recommendations.forms import RecommendationFilterForm
 from rasd.reports import exports
 
 CONTENT_TYPES = {
