@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
 from rasd.reports import views
 
@@ -8,4 +8,8 @@ urlpatterns = [
         views.recommendation_export,
         name="recommendation_export",
     ),
+    path("reports/", views.generated_report_list, name="generated_report_list"),
+    path("reports/<int:pk>/", views.generated_report_detail, name="generated_report_detail"),
+    path("reports/<int:pk>/status/", views.generated_report_status, name="generated_report_status"),
+    path("reports/<int:pk>/download/", views.generated_report_download, name="generated_report_download"),
 ]
