@@ -1,13 +1,32 @@
-"""Reads of the intelligence app: a recommendation's near-duplicates and how often its ask recurs."""
+"""Reads of the intelligence app: a recommendation's near-duplicates and how often its ask recurs; the
+suggestions waiting in the review queue, those accepted, and the cards of the shipped models."""
 
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.translation import ngettext
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
-from rasd.intelligence.models import DuplicateMembership
-from rasd.recommendations.models import Recommendation
+from rasd.core.models import Language
+from rasd.institutions.models import Institution
+from rasd.intelligence.models import DuplicateMembership, Suggestion
+from rasd.recommendations.models import ActionCategory, NationalAxis, Recommendation, SdgGoal, SdgTarget, Theme
 
-__all__ = ["Recurrence", "recurrence"]
+__all__ = [
+    "LabelName",
+    "ModelCard",
+    "RecommendationSuggestions",
+    "Recurrence",
+    "label_names",
+    "model_cards",
+    "recommendation_suggestions",
+    "recurrence",
+    "suggestion_labels_pending",
+    "suggestions_named",
+    "suggestions_pending",
+]
 
 
 @dataclass(frozen=True)
@@ -60,3 +79,195 @@ def recurrence(recommendation: Recommendation) -> Recurrence | None:
         count=len(occasions),
         first_year=min(years) if years else None,
     )
+
+
+# Suggestions --------------------------------------------------------------------------------------------------------
+
+Task = Suggestion.Task
+Status = Suggestion.Status
+# The minimum confidences the review queue offers, highest first ("" in the queue: any).
+CONFIDENCE_STEPS = (0.9, 0.8, 0.7, 0.5)
+
+
+def suggestions_pending(
+    *, task: str = "", label: str = "", min_confidence: float | None = None, mechanism: str = ""
+) -> QuerySet[Suggestion]:
+    """The suggestions waiting for a decision that match the review queue's filters, most confident first.
+    ``label`` is the label's code in ``task``; ``mechanism`` a mechanism's code."""
+    found = Suggestion.objects.filter(status=Status.PENDING)
+    if task:
+        found = found.filter(task=task)
+    if label:
+        found = found.filter(label=label)
+    if min_confidence:
+        found = found.filter(confidence__gte=min_confidence)
+    if mechanism:
+        found = found.filter(recommendation__mechanism__code=mechanism)
+    return found.order_by("-confidence", "id")
+
+
+def suggestion_labels_pending(*, task: str = "") -> list[tuple[str, str, int]]:
+    """(task, label, pending suggestions) of every label waiting for a decision (of ``task``), for the queue's
+    label filter."""
+    found = Suggestion.objects.filter(status=Status.PENDING)
+    if task:
+        found = found.filter(task=task)
+    rows = found.values_list("task", "label").annotate(count=Count("id")).order_by("task", "label")
+    return [(t, code, count) for t, code, count in rows]
+
+
+def _action_category_name(code: str) -> str | None:
+    try:
+        return str(ActionCategory(int(code)).label)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class LabelName:
+    """A label as readers see it: its ``code`` where the code is part of how it is known ("16.3", "2.1"; "" when
+    the name says it all) and its ``name`` in the active language."""
+
+    code: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}" if self.code else self.name
+
+
+def label_names(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], LabelName]:
+    """The name, in the active language, of each (task, label code); a code unknown to this install is named by
+    itself."""
+    codes: dict[str, set[str]] = defaultdict(set)
+    for task, code in pairs:
+        codes[task].add(code)
+    names: dict[tuple[str, str], LabelName] = {}
+    if codes[Task.UPR_ISSUES]:
+        for theme in Theme.objects.filter(vocabulary=Theme.Vocabulary.UPR_INFO, code__in=codes[Task.UPR_ISSUES]):
+            names[Task.UPR_ISSUES, theme.code] = LabelName("", theme.name)
+    for code in codes[Task.ACTION_CATEGORY]:
+        name = _action_category_name(code)
+        if name:
+            names[Task.ACTION_CATEGORY, code] = LabelName("", name)
+    numbers = {int(c) for c in codes[Task.SDG_GOALS] if c.isdigit()}
+    for goal in SdgGoal.objects.filter(number__in=numbers):
+        names[Task.SDG_GOALS, str(goal.number)] = LabelName(str(goal.number), goal.short)
+    for target in SdgTarget.objects.filter(code__in=codes[Task.SDG_TARGETS]):
+        names[Task.SDG_TARGETS, target.code] = LabelName(target.code, target.title)
+    for axis in NationalAxis.objects.filter(code__in=codes[Task.NATIONAL_AXES]):
+        names[Task.NATIONAL_AXES, axis.code] = LabelName(axis.code, axis.name)
+    for institution in Institution.objects.filter(code__in=codes[Task.INSTITUTIONS]):
+        names[Task.INSTITUTIONS, institution.code] = LabelName("", institution.name)
+    return {
+        (task, code): names.get((task, code)) or LabelName("", code) for task, found in codes.items() for code in found
+    }
+
+
+def suggestions_named(suggestions: Iterable[Suggestion]) -> list[Suggestion]:
+    """The suggestions, each with ``label_name`` set (in the active language)."""
+    suggestions = list(suggestions)
+    names = label_names((s.task, s.label) for s in suggestions)
+    for suggestion in suggestions:
+        suggestion.label_name = names[suggestion.task, suggestion.label]
+    return suggestions
+
+
+@dataclass(frozen=True)
+class RecommendationSuggestions:
+    accepted: list[Suggestion]  # with decided_by, by task (in the order of Suggestion.Task), most confident first
+    pending: list[Suggestion]
+
+
+def recommendation_suggestions(recommendation: Recommendation) -> RecommendationSuggestions:
+    """The labels accepted for a recommendation from suggestions, and those still waiting, named."""
+    rows = suggestions_named(
+        Suggestion.objects.filter(recommendation=recommendation)
+        .exclude(status=Status.REJECTED)
+        .select_related("decided_by")
+        .order_by("-confidence", "id")
+    )
+    order = {task: i for i, task in enumerate(Task.values)}
+    rows.sort(key=lambda s: order[s.task])  # stable: by task as the tasks are listed, most confident first
+    return RecommendationSuggestions(
+        accepted=[s for s in rows if s.status == Status.ACCEPTED],
+        pending=[s for s in rows if s.status == Status.PENDING],
+    )
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    task: str
+    task_name: str
+    card: dict | None  # the shipped model's card (rasd.intelligence.engine), None when no model ships for the task
+
+    @property
+    def trained_at(self) -> datetime.datetime | datetime.date | None:
+        value = (self.card or {}).get("trained_at")
+        if not value:
+            return None
+        try:
+            return datetime.datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+
+    @property
+    def training_data(self) -> list[dict]:
+        """The card's training sets, each with ``language_names`` for its language codes."""
+        return [
+            {**data, "language_names": [_language_name(code) for code in data.get("languages") or ()]}
+            for data in (self.card or {}).get("training_data") or ()
+        ]
+
+    @property
+    def metric_languages(self) -> list[str]:
+        """The names of the languages (or "all languages") the model was measured in, as the table's columns."""
+        return [_language_name(code) for code in (self.card or {}).get("metrics") or {}]
+
+    @property
+    def metric_rows(self) -> list[tuple[str, list[float | None]]]:
+        """(metric, its value in each of ``metric_languages``) for each metric recorded."""
+        metrics = (self.card or {}).get("metrics") or {}
+        names: list[str] = []
+        for values in metrics.values():
+            names.extend(name for name in values if name not in names)
+        return [(_measure_name(name), [values.get(name) for values in metrics.values()]) for name in names]
+
+
+# The measures the engine records, named for readers; one it records under another name is shown as it is.
+MEASURES = {
+    "precision": gettext_lazy("Precision"),
+    "recall": gettext_lazy("Recall"),
+    "micro_f1": gettext_lazy("Micro-F1"),
+    "macro_f1": gettext_lazy("Macro-F1"),
+    "top1_accuracy": gettext_lazy("Top-1 accuracy"),
+    "recall_at_3": gettext_lazy("Recall at 3"),
+    "texts": gettext_lazy("Texts measured"),
+}
+MEASURE_PARTS = {"sub_axes_": gettext_lazy("Sub-axes: %(measure)s"), "goals_": gettext_lazy("Goals: %(measure)s")}
+
+
+def _measure_name(name: str) -> str:
+    for prefix, part in MEASURE_PARTS.items():
+        if name.startswith(prefix) and name[len(prefix) :] in MEASURES:
+            return str(part) % {"measure": MEASURES[name[len(prefix) :]]}
+    return str(MEASURES.get(name, name))
+
+
+def _language_name(code: str) -> str:
+    if code == "all":
+        return gettext("All languages")
+    return str(Language(code).label) if code in Language.values else code
+
+
+def model_cards() -> list[ModelCard]:
+    """For each classification task, the card of the model this install ships."""
+    from rasd.intelligence.engine import ModelMissing, classifier_load
+
+    cards = []
+    for task, name in Task.choices:
+        try:
+            card = classifier_load(task).card
+        except ModelMissing:
+            card = None
+        cards.append(ModelCard(task=task, task_name=str(name), card=card))
+    return cards

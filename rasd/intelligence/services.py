@@ -1,22 +1,43 @@
-"""Writes of the intelligence app: the near-duplicate groups, computed again from the stored vectors and texts."""
+"""Writes of the intelligence app: the near-duplicate groups, computed again from the stored vectors and texts;
+the suggestions of the shipped classifiers, and the coordinators' decisions on them."""
 
 import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.text import Truncator
 
+from rasd.accounts.models import User
+from rasd.core.edits import record_update
+from rasd.core.history import history_entries_insert, history_entry_build
+from rasd.core.models import HistoryEntry
+from rasd.followup.models import Assignment
+from rasd.followup.services import assignments_create
+from rasd.institutions.models import Institution
 from rasd.intelligence import duplicates
-from rasd.intelligence.models import DuplicateGroup, DuplicateMembership
+from rasd.intelligence.models import DuplicateGroup, DuplicateMembership, Suggestion
+from rasd.intelligence.policies import can_review_suggestions, require
 from rasd.intelligence.selectors import recurrence
-from rasd.recommendations.models import Cluster, Recommendation
+from rasd.recommendations.models import ActionCategory, Cluster, NationalAxis, Recommendation, SdgTarget, Theme
 from rasd.recommendations.services import cluster_create
 from rasd.search.normalise import index_text
 from rasd.semantic import engine
 from rasd.semantic.engine import DIM, LANGUAGES, MODEL_NAME
 from rasd.semantic.models import RecommendationEmbedding
 
-__all__ = ["duplicate_group_cluster_create", "duplicate_groups_refresh"]
+__all__ = [
+    "duplicate_group_cluster_create",
+    "duplicate_groups_refresh",
+    "suggestion_accept",
+    "suggestion_reject",
+    "suggestions_accept",
+    "suggestions_refresh",
+    "suggestions_reject",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -122,3 +143,293 @@ def duplicate_group_cluster_create(*, by, recommendation: Recommendation) -> tup
     members = [recommendation.pk, *(m.pk for m in found.members)]
     title = Truncator(recommendation.text).words(CLUSTER_TITLE_WORDS)[: Cluster._meta.get_field("title").max_length]
     return cluster_create(by=by, title=title, recommendations=members), len(members)
+
+
+# Suggestions --------------------------------------------------------------------------------------------------------
+
+Task = Suggestion.Task
+Status = Suggestion.Status
+# Recommendations classified per transaction: the queue shows a refresh's suggestions as it goes.
+REFRESH_CHUNK = 500
+# The labels that become links of the recommendation when accepted: (many-to-many field, the labelled records).
+LINKED = {
+    Task.UPR_ISSUES: ("themes", lambda: Theme.objects.filter(vocabulary=Theme.Vocabulary.UPR_INFO)),
+    Task.SDG_TARGETS: ("sdg_targets", lambda: SdgTarget.objects.all()),
+    Task.NATIONAL_AXES: ("national_axes", lambda: NationalAxis.objects.all()),
+}
+
+
+def _classifiers() -> dict[str, object]:
+    """The shipped classifier of each task; a task without one is left out (its suggestions are kept as they are)."""
+    from rasd.intelligence.engine import ModelMissing, classifier_load
+
+    found = {}
+    for task in Task.values:
+        try:
+            found[task] = classifier_load(task)
+        except ModelMissing:
+            logger.info("suggestions: no model ships for %s", task)
+    return found
+
+
+def _labels_known() -> dict[str, set[str]]:
+    """The label codes this install can apply, per task: a model may know an institution this one does not have."""
+    known = {task: set(records().values_list("code", flat=True)) for task, (_field, records) in LINKED.items()}
+    known[Task.ACTION_CATEGORY] = {str(value) for value in ActionCategory.values}
+    known[Task.SDG_GOALS] = {str(target.goal.number) for target in SdgTarget.objects.select_related("goal")}
+    known[Task.INSTITUTIONS] = set(Institution.objects.filter(is_active=True).values_list("code", flat=True))
+    return known
+
+
+def _labels_had(rec_ids: list[int]) -> dict[tuple[int, str], set[str]]:
+    """The labels each recommendation already has, per (recommendation, task): they are not suggested."""
+    had: dict[tuple[int, str], set[str]] = defaultdict(set)
+    recommendations = Recommendation.objects.filter(pk__in=rec_ids)
+    for rec_id, code in recommendations.filter(themes__vocabulary=Theme.Vocabulary.UPR_INFO).values_list(
+        "pk", "themes__code"
+    ):
+        had[rec_id, Task.UPR_ISSUES].add(code)
+    for rec_id, code, goal in recommendations.filter(sdg_targets__isnull=False).values_list(
+        "pk", "sdg_targets__code", "sdg_targets__goal__number"
+    ):
+        had[rec_id, Task.SDG_TARGETS].add(code)
+        had[rec_id, Task.SDG_GOALS].add(str(goal))
+    for rec_id, code, parent in recommendations.filter(national_axes__isnull=False).values_list(
+        "pk", "national_axes__code", "national_axes__parent__code"
+    ):
+        # A sub-axis says its axis too: the axis is not suggested beside it.
+        had[rec_id, Task.NATIONAL_AXES].update(c for c in (code, parent) if c)
+    for rec_id in recommendations.filter(action_category__isnull=False).values_list("pk", flat=True):
+        # One category a recommendation: once it has one, no other is suggested.
+        had[rec_id, Task.ACTION_CATEGORY] = {str(value) for value in ActionCategory.values}
+    for rec_id, code in Assignment.objects.filter(recommendation_id__in=rec_ids).values_list(
+        "recommendation_id", "institution__code"
+    ):
+        had[rec_id, Task.INSTITUTIONS].add(code)
+    return had
+
+
+def _versions(rec_ids: list[int]) -> list[tuple[int, str, str, np.ndarray | None]]:
+    """(recommendation, language, text, stored vector or None) of every language version of the recommendations.
+    A vector computed from an older text than the current one is not used: the classifier computes its own."""
+    texts = {
+        (rec_id, lang): text
+        for rec_id, *values in Recommendation.objects.filter(pk__in=rec_ids).values_list(
+            "pk", *(f"text_{lang}" for lang in LANGUAGES)
+        )
+        for lang, text in zip(LANGUAGES, values)
+        if engine.text_prepare(text)
+    }
+    vectors = {}
+    for rec_id, lang, vector, text_hash in RecommendationEmbedding.objects.filter(
+        model=MODEL_NAME, recommendation_id__in=rec_ids
+    ).values_list("recommendation_id", "language", "vector", "text_hash"):
+        text = texts.get((rec_id, lang))
+        if text is not None and engine.text_hash(text) == text_hash:
+            vectors[rec_id, lang] = np.frombuffer(vector, dtype="<f4")
+    return [(rec_id, lang, text, vectors.get((rec_id, lang))) for (rec_id, lang), text in texts.items()]
+
+
+def _scores(classifier, versions) -> dict[int, dict[str, float]]:
+    """Each recommendation's confidence in each label: the mean over its language versions (a label a version does
+    not rank counts 0 there), so that a label is only as sure as the model is in every language the text exists
+    in."""
+    totals: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    counts: dict[int, int] = defaultdict(int)
+    with_vector = [v for v in versions if v[3] is not None]
+    without = [v for v in versions if v[3] is None]
+    for group, vectors in (
+        (with_vector, np.stack([v[3] for v in with_vector]).astype(np.float32) if with_vector else None),
+        (without, None),
+    ):
+        if not group:
+            continue
+        ranked = classifier.predict([v[2] for v in group], languages=[v[1] for v in group], vectors=vectors)
+        for (rec_id, *_rest), labels in zip(group, ranked):
+            counts[rec_id] += 1
+            for label, score in labels:
+                totals[rec_id][str(label)] += float(score)
+    return {
+        rec_id: {label: total / counts[rec_id] for label, total in labels.items()} for rec_id, labels in totals.items()
+    }
+
+
+def _chosen(classifier, task: str, scores: dict[str, float]) -> dict[str, float]:
+    """The labels worth a coordinator's look: those the model assigns at the confidence shown, else its best guess
+    (shown with its low confidence); one action category, the most likely."""
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    if task == Task.ACTION_CATEGORY:
+        return dict(ranked[:1])
+    return {label: score for label, score in ranked if classifier.assigns((label, score))} or dict(ranked[:1])
+
+
+def suggestions_refresh(
+    *, recommendation_ids: list[int] | None = None, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Run every shipped classifier over the recommendations (None: all of them) and store what they suggest as
+    pending suggestions; returns how many new suggestions were stored.
+
+    Only labels a recommendation does not have yet are suggested. A decided suggestion is never touched: an
+    accepted label stays recorded, a rejected label is not suggested again. A pending suggestion takes the model's
+    current confidence, and is removed when the model no longer suggests it or the recommendation got the label
+    some other way. The stored vectors of ``rasd.semantic`` are used where they are current.
+    """
+    classifiers = _classifiers()
+    if not classifiers:
+        return 0
+    known = _labels_known()
+    if recommendation_ids is None:
+        recommendation_ids = list(Recommendation.objects.order_by("pk").values_list("pk", flat=True))
+    rec_ids = sorted(set(recommendation_ids))
+    created = 0
+    for start in range(0, len(rec_ids), REFRESH_CHUNK):
+        created += _suggestions_refresh_chunk(rec_ids[start : start + REFRESH_CHUNK], classifiers, known)
+        if progress:
+            progress(min(start + REFRESH_CHUNK, len(rec_ids)), len(rec_ids))
+    logger.info("suggestions: %s new for %s recommendations", created, len(rec_ids))
+    return created
+
+
+def _suggestions_refresh_chunk(rec_ids: list[int], classifiers: dict, known: dict[str, set[str]]) -> int:
+    versions = _versions(rec_ids)
+    wanted: dict[tuple[int, str, str], float] = {}
+    versions_of = {task: str(classifier.card.get("trained_at", "")) for task, classifier in classifiers.items()}
+    for task, classifier in classifiers.items():
+        for rec_id, scores in _scores(classifier, versions).items():
+            for label, score in _chosen(classifier, task, scores).items():
+                wanted[rec_id, task, label] = min(max(score, 0.0), 1.0)
+    with transaction.atomic():
+        had = _labels_had(rec_ids)
+        wanted = {
+            key: score
+            for key, score in wanted.items()
+            if key[2] in known[key[1]] and key[2] not in had.get((key[0], key[1]), ())
+        }
+        existing = {
+            (s.recommendation_id, s.task, s.label): s
+            for s in Suggestion.objects.filter(recommendation_id__in=rec_ids, task__in=list(classifiers))
+        }
+        stale = [s.pk for key, s in existing.items() if s.status == Status.PENDING and key not in wanted]
+        Suggestion.objects.filter(pk__in=stale).delete()
+        changed = []
+        for key, score in wanted.items():
+            suggestion = existing.get(key)
+            if suggestion is not None and suggestion.status == Status.PENDING:
+                if (suggestion.confidence, suggestion.model_trained_at) != (score, versions_of[key[1]]):
+                    suggestion.confidence, suggestion.model_trained_at = score, versions_of[key[1]]
+                    changed.append(suggestion)
+        Suggestion.objects.bulk_update(changed, ["confidence", "model_trained_at"], batch_size=1000)
+        new = [
+            Suggestion(
+                recommendation_id=rec_id, task=task, label=label, confidence=score, model_trained_at=versions_of[task]
+            )
+            for (rec_id, task, label), score in wanted.items()
+            if (rec_id, task, label) not in existing
+        ]
+        # A recommendation deleted while it was classified has nothing to attach its suggestions to.
+        alive = set(Recommendation.objects.filter(pk__in=rec_ids).values_list("pk", flat=True))
+        Suggestion.objects.bulk_create([s for s in new if s.recommendation_id in alive], batch_size=1000)
+    return sum(s.recommendation_id in alive for s in new)
+
+
+def _pending(suggestions: Iterable[Suggestion] | QuerySet[Suggestion]) -> list[Suggestion]:
+    """The suggestions still pending, locked until the decision is written (two coordinators deciding the same one
+    at once: the second finds it decided and leaves it)."""
+    if isinstance(suggestions, QuerySet):
+        chosen = Suggestion.objects.filter(pk__in=suggestions.values("pk"))
+    else:
+        chosen = Suggestion.objects.filter(pk__in=[s.pk for s in suggestions])
+    return list(
+        chosen.filter(status=Status.PENDING)
+        .select_for_update()
+        .order_by("recommendation_id", "task", "-confidence", "id")
+    )
+
+
+def _labels_apply(*, recommendation: Recommendation, suggestions: list[Suggestion], by: User) -> None:
+    """Give the recommendation the suggested labels: one new version of it and one history entry for its taxonomies,
+    and an assignment for each institution through the follow-up's own service (lead when it has none yet)."""
+    fields: dict[str, object] = {}
+    links: dict[str, set[int]] = {}
+    institutions = []
+    for suggestion in suggestions:
+        if suggestion.task in LINKED:
+            field, records = LINKED[suggestion.task]
+            found = records().filter(code=suggestion.label).values_list("pk", flat=True).first()
+            if found is not None:
+                if field not in links:
+                    links[field] = set(getattr(recommendation, field).values_list("pk", flat=True))
+                links[field].add(found)
+        elif suggestion.task == Task.ACTION_CATEGORY and "action_category" not in fields:
+            fields["action_category"] = int(suggestion.label)
+        elif suggestion.task == Task.INSTITUTIONS:
+            institutions.extend(Institution.objects.filter(code=suggestion.label))
+        # An SDG goal has no field of its own: the accepted suggestion is the record, shown with the recommendation.
+    if fields or links:
+        record_update(recommendation, by=by, version=recommendation.version, fields=fields, links=links)
+    for institution in institutions:
+        lead = Assignment.objects.filter(recommendation=recommendation, role=Assignment.Role.LEAD).first()
+        if lead is None:
+            assignments_create(by=by, lead=institution, recommendations=[recommendation])
+        elif lead.institution_id != institution.pk:
+            # A second lead would blur who answers for the recommendation: the new institution supports the lead.
+            assignments_create(
+                by=by,
+                lead=lead.institution,
+                supporting=[institution],
+                recommendations=[recommendation],
+                due_date=lead.due_date,
+            )
+
+
+def _decide(suggestions, *, by: User, status: str) -> int:
+    require(can_review_suggestions(by))
+    rows = _pending(suggestions)
+    if status == Status.ACCEPTED:
+        by_recommendation: dict[int, list[Suggestion]] = defaultdict(list)
+        for suggestion in rows:
+            by_recommendation[suggestion.recommendation_id].append(suggestion)
+        for recommendation in Recommendation.objects.filter(pk__in=by_recommendation).order_by("pk"):
+            _labels_apply(recommendation=recommendation, suggestions=by_recommendation[recommendation.pk], by=by)
+    now = timezone.now()
+    for suggestion in rows:
+        suggestion.status, suggestion.decided_by, suggestion.decided_at = status, by, now
+    Suggestion.objects.bulk_update(rows, ["status", "decided_by", "decided_at"], batch_size=1000)
+    history_entries_insert(
+        [
+            history_entry_build(
+                instance=suggestion,
+                action=HistoryEntry.Action.UPDATED,
+                changes={"status": (Status.PENDING, status), "confidence": (None, round(suggestion.confidence, 4))},
+                actor=by,
+            )
+            for suggestion in rows
+        ]
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def suggestions_accept(*, suggestions: Iterable[Suggestion] | QuerySet[Suggestion], by: User) -> int:
+    """Accept the suggestions still pending among ``suggestions`` (coordinators only), in one transaction: each
+    label is applied to its recommendation — themes, SDG targets and national axes added, the action category
+    set, an institution assigned; an SDG goal is recorded as accepted — and the history records who accepted what,
+    when. Returns how many were accepted; one already decided by someone else is left as it is."""
+    return _decide(suggestions, by=by, status=Status.ACCEPTED)
+
+
+@transaction.atomic
+def suggestions_reject(*, suggestions: Iterable[Suggestion] | QuerySet[Suggestion], by: User) -> int:
+    """Reject the suggestions still pending among ``suggestions`` (coordinators only); a rejected label is never
+    suggested again for that recommendation. Returns how many were rejected."""
+    return _decide(suggestions, by=by, status=Status.REJECTED)
+
+
+def suggestion_accept(*, suggestion: Suggestion, by: User) -> bool:
+    """Accept one suggestion (see ``suggestions_accept``); False when it was already decided."""
+    return suggestions_accept(suggestions=[suggestion], by=by) == 1
+
+
+def suggestion_reject(*, suggestion: Suggestion, by: User) -> bool:
+    """Reject one suggestion (see ``suggestions_reject``); False when it was already decided."""
+    return suggestions_reject(suggestions=[suggestion], by=by) == 1
