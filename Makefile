@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install install-test browser worker server messages clean
+.PHONY: run test setup install install-test browser pdf-libs worker server messages clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ node_modules/axe-core: package.json package-lock.json
 install-test: $(VENV)/.installed-test node_modules/axe-core
 
 ## setup: migrate the database and load the reference data, the demo recommendations and the demo users (idempotent)
-setup: install
+setup: install pdf-libs
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) setup_demo
@@ -57,8 +57,19 @@ browser:
 	  fi; \
 	fi
 
+## pdf-libs: Pango, which WeasyPrint needs to write the PDF reports (installed when missing and we are root)
+pdf-libs:
+	@if ! dpkg -s libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Pango for the PDF reports from Debian's packages…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 >/dev/null; \
+	  else \
+	    echo "Pango (libpango-1.0-0, libpangoft2-1.0-0) is missing: PDF reports cannot be written until it is installed."; \
+	  fi; \
+	fi
+
 ## test: install what the tests need and run the whole suite (DATABASE_URL selects PostgreSQL)
-test: install-test browser
+test: install-test browser pdf-libs
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## messages: refresh the ar and fr catalogues from the source and compile them

@@ -9,8 +9,12 @@ urlpatterns = [
     path("api/v1/", include("rasd.api.urls")),
     path("institutions/", include("rasd.institutions.urls")),
     path("", include("rasd.followup.urls")),
+    path("", include("rasd.strategy.urls")),
+    path("", include("rasd.cooperation.urls")),
     path("", include("rasd.reports.urls")),
+    path("", include("rasd.dashboard.urls")),
     path("", include("rasd.intelligence.urls")),
+    path("", include("rasd.portal.urls")),
     path("", include("rasd.recommendations.urls")),
 ]
 # Uploaded files (import files, evidence) are never served from MEDIA_URL: each is served by a view that checks

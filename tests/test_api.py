@@ -13,12 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from openapi_spec_validator import validate as validate_spec
 from rest_framework.authtoken.models import Token
 
+from rasd.cooperation.models import Cooperation
 from rasd.institutions.models import Institution
 from rasd.mechanisms.models import Document, Mechanism, Review
 from rasd.recommendations.forms import RecommendationFilterForm
 from rasd.recommendations.models import AffectedPerson, NationalAxis, Recommendation, SdgGoal, SdgTarget, Theme
 from rasd.recommendations.selectors import recommendation_list
 from rasd.states.models import State
+from rasd.strategy.demo import panddh_load
+from rasd.strategy.models import StrategicPlan
 from tests import openapi
 from tests.conftest import login
 from tests.openapi import API, assert_matches_schema, collection_of
@@ -85,7 +88,16 @@ def samples():
         "sdg-goals": SdgGoal.objects.get(number=16),
         "sdg-targets": SdgTarget.objects.get(code="5.a"),
         "national-axes": NationalAxis.objects.get(code="2.1"),
+        "plans": _plan(),
+        "cooperation": Cooperation.objects.create(
+            agency=Institution.objects.get(code="undp"), axis="expertise", title="Expertise", amount=1000
+        ),
     }
+
+
+def _plan():
+    panddh_load()
+    return StrategicPlan.objects.get(code="panddh")
 
 
 def get_operations(schema) -> list[tuple[str, dict]]:

@@ -24,6 +24,7 @@ from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from rasd.followup import services  # noqa: E402
+from rasd.strategy.demo import panddh_load  # noqa: E402
 from tests.conftest import login  # noqa: E402
 from tests.test_browser import DESKTOP, browser, direction_and_language, screenshot_dir  # noqa: E402
 
@@ -158,7 +159,16 @@ def test_main_pages_have_no_serious_accessibility_violation(
     page.context.close()
 
     page = signed_in(browser, live_server, people.alice, language)
-    for name, path in (("work-coordinator", "/work/"), ("imports", "/imports/"), ("import-form", "/imports/new/")):
+    panddh_load()
+    for name, path in (
+        ("work-coordinator", "/work/"),
+        ("imports", "/imports/"),
+        ("import-form", "/imports/new/"),
+        ("plans", "/plans/"),
+        ("plan", "/plans/panddh/"),
+        ("cooperation", "/cooperation/"),
+        ("cooperation-form", "/cooperation/new/"),
+    ):
         check(page, server + path, name, language, axe_source, found)
     page.context.close()
 

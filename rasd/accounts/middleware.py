@@ -40,7 +40,8 @@ class TwoFactorMiddleware:
     def _is_open(self, path: str) -> bool:
         if self.open_paths is None:
             self.open_paths = {reverse(name) for name in OPEN_URL_NAMES}
-            self.open_prefixes = (reverse("set_language"),)
+            # The public portal shows everyone the same thing: a login half done changes nothing there.
+            self.open_prefixes = (reverse("set_language"), reverse("portal_home"))
         return path in self.open_paths or path.startswith(self.open_prefixes)
 
     def _hold(self, request, step: str):

@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from rasd.api import followup_views, views
+from rasd.cooperation.api import CooperationViewSet
+from rasd.strategy.api import PlanViewSet
 
 app_name = "api"
 
@@ -29,6 +31,8 @@ router.register("indicator-values", followup_views.IndicatorValueViewSet, basena
 router.register("evidence", followup_views.EvidenceViewSet, basename="evidence")
 router.register("clusters", followup_views.ClusterViewSet, basename="cluster")
 router.register("deadlines", followup_views.DeadlineViewSet, basename="deadline")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("cooperation", CooperationViewSet, basename="cooperation")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

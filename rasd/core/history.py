@@ -276,7 +276,7 @@ def _localised(field, value):
 
 
 # Changes recorded under a name that is not a model field.
-EXTRA_LABELS = {"evidence": _("evidence file")}
+EXTRA_LABELS = {"evidence": _("evidence file"), "published": _("published on the portal")}
 
 
 def _display(value) -> str:

@@ -11,7 +11,8 @@ Every task of Rasd can safely run again after an interruption, so an interrupted
 - an import writes in one transaction: a killed import wrote nothing, and running it again imports the file whole;
 - the semantic vectors are computed for what is missing or out of date, so a second run finishes the first one's work;
 - the daily reminders claim their day before sending: a second run sends no email twice (at most once a day).
-- the near-duplicate groups are computed again whole from the stored vectors, in one transaction.
+- the near-duplicate groups are computed again whole from the stored vectors, in one transaction;
+- a generated report writes only its own record and file: written again, it is written whole.
 
 A task interrupted a second time is marked failed instead of queued a third time: a task that kills its worker
 (a file too large for the memory) would otherwise stop the worker at every start.
@@ -34,9 +35,13 @@ MAX_ATTEMPTS = 2
 # Dotted paths: the apps that own the tasks know their own records; this module knows none of them.
 FOLLOW_UPS = {
     "rasd.imports.tasks.import_job_task": "rasd.imports.recovery.import_job_task_interrupted",
+    "rasd.reports.tasks.generated_report_task": "rasd.reports.recovery.generated_report_task_interrupted",
 }
 # Run once all tasks are settled, for records that lost their task altogether.
-SWEEPS = ["rasd.imports.recovery.import_jobs_orphaned_recover"]
+SWEEPS = [
+    "rasd.imports.recovery.import_jobs_orphaned_recover",
+    "rasd.reports.recovery.generated_reports_orphaned_recover",
+]
 
 
 class TaskInterrupted(Exception):

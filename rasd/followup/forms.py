@@ -16,6 +16,7 @@ from rasd.followup import policies
 from rasd.followup.models import Action, Assignment, Indicator, IndicatorValue, ProgressUpdate
 from rasd.institutions.models import Institution
 from rasd.recommendations.models import Cluster, ImplementationStatus, Recommendation
+from rasd.strategy.selectors import objective_choices, objective_groups
 
 
 class DateInput(forms.DateInput):
@@ -260,6 +261,7 @@ class ActionForm(PlanningForm):
             "budget_source",
             "recommendations",
             "clusters",
+            "objective",
         ]
         widgets = {
             **PlanningForm.Meta.widgets,
@@ -268,6 +270,12 @@ class ActionForm(PlanningForm):
             "end_date": DateInput,
             "supporting_institutions": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every plan's objectives, grouped by plan axis: an objective's code alone repeats across plans.
+        self.fields["objective"].queryset = objective_choices()
+        self.fields["objective"].choices = [("", "—"), *objective_groups()]
 
     def clean_budget_currency(self):
         return self.cleaned_data["budget_currency"].strip().upper()

@@ -105,6 +105,14 @@ class Action(Edited):
     clusters = models.ManyToManyField(
         "recommendations.Cluster", verbose_name=_("clusters"), blank=True, related_name="actions"
     )
+    objective = models.ForeignKey(
+        "strategy.Objective",
+        verbose_name=_("strategic-plan objective"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+    )
 
     class Meta:
         verbose_name = _("action")

@@ -62,6 +62,7 @@ ACTION_FIELDS = (
     "budget_currency",
     "budget_source",
     "status",
+    "objective",
 )
 ACTION_LINKS = ("supporting_institutions", "recommendations", "clusters")
 INDICATOR_FIELDS = (

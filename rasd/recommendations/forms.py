@@ -22,6 +22,7 @@ from rasd.recommendations.models import (
     Theme,
 )
 from rasd.states.models import State
+from rasd.strategy.models import PlanAxis
 
 MODE_CHOICES = [
     ("keyword", pgettext_lazy("search mode", "Keyword")),
@@ -123,6 +124,35 @@ class RecommendationFilterForm(forms.Form):
         choices=selectors.PROGRESS_CHOICES,
         required=False,
         help_text=_("Whether a validated progress update was reported, on the recommendation or on an action for it."),
+    )
+    overdue = forms.MultipleChoiceField(
+        label=_("Overdue"),
+        choices=selectors.OVERDUE_CHOICES,
+        required=False,
+        help_text=_(
+            "An assignment is past its due date and the recommendation is neither implemented nor not applicable; "
+            "how late is counted from its oldest overdue assignment."
+        ),
+    )
+    at_risk = forms.MultipleChoiceField(
+        label=_("At risk"),
+        choices=selectors.AT_RISK_CHOICES,
+        required=False,
+        help_text=_("Asked again in two reviews or more (near-duplicates) and still not started."),
+    )
+    plan_axis = ReferenceField(
+        label=_("Strategic-plan axis"),
+        queryset=PlanAxis.objects,
+        key="id",
+        numeric=True,
+        required=False,
+        help_text=_("Id of a strategic plan's axis: the recommendations linked to its objectives, or to its actions."),
+    )
+    published = forms.MultipleChoiceField(
+        label=_("Public portal"),
+        choices=selectors.PUBLISHED_CHOICES,
+        required=False,
+        help_text=_("Whether the recommendation is published on the public portal."),
     )
     axis = ReferenceField(
         label=_("National axis"),

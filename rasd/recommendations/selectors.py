@@ -10,6 +10,7 @@ semantic search are computed by the task worker, after an import), "most like" m
 axes".
 """
 
+import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import reduce
@@ -22,10 +23,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rasd.core.models import LANGUAGE_CODES, Language
-from rasd.followup.models import Assignment
+from rasd.followup.models import Assignment, months_after
 from rasd.followup.policies import assignments_visible_to
-from rasd.followup.selectors import recommendations_with_validated_progress
+from rasd.followup.selectors import recommendations_with_validated_progress, today, with_late
 from rasd.institutions.models import Institution
+from rasd.intelligence.models import DuplicateGroup
 from rasd.mechanisms.models import Document, Mechanism, Review
 from rasd.recommendations.models import (
     AffectedPerson,
@@ -44,6 +46,7 @@ from rasd.search.services import (
     recommendation_snippets,
 )
 from rasd.states.models import State
+from rasd.strategy.selectors import axes_recommendations
 
 # The value of the `position` filter that selects recommendations whose position is not recorded.
 POSITION_NONE = "none"
@@ -59,6 +62,83 @@ PROGRESS_CHOICES = [
 
 def _progress_reported() -> Q:
     return Q(pk__in=recommendations_with_validated_progress().values("pk"))
+
+
+# The values of the `published` filter: shown on the public portal (``rasd.portal``) or not.
+PUBLISHED_YES = "yes"
+PUBLISHED_NO = "no"
+PUBLISHED_CHOICES = [(PUBLISHED_YES, _("Published on the portal")), (PUBLISHED_NO, _("Not published"))]
+
+
+# The values of the `overdue` filter: a recommendation is overdue when one of its assignments (that the reader may
+# see) is past its due date while the recommendation is not settled — the work list's and the reminders' "late"
+# (``rasd.followup.selectors.with_late``). The other values say how late, by its oldest overdue assignment, so
+# that they split the overdue recommendations without overlap.
+OVERDUE = "yes"
+OVERDUE_UNDER_3_MONTHS = "under_3_months"
+OVERDUE_3_TO_12_MONTHS = "3_to_12_months"
+OVERDUE_OVER_12_MONTHS = "over_12_months"
+OVERDUE_CHOICES = [
+    (OVERDUE, _("Overdue")),
+    (OVERDUE_UNDER_3_MONTHS, _("Overdue by less than 3 months")),
+    (OVERDUE_3_TO_12_MONTHS, _("Overdue by 3 to 12 months")),
+    (OVERDUE_OVER_12_MONTHS, _("Overdue by more than 12 months")),
+]
+# The value of the `at_risk` filter: recurring (in a near-duplicate group asked in two reviews or more, as
+# ``rasd.intelligence.selectors.recurrence`` counts them) and not started.
+AT_RISK = "yes"
+AT_RISK_CHOICES = [(AT_RISK, _("Recurring and not started"))]
+
+
+def overdue_bounds(on=None) -> dict[str, tuple]:
+    """For each "how late" value of the `overdue` filter, the (earliest, latest) due date, inclusive, of the
+    oldest overdue assignment on day ``on`` (None: no bound)."""
+    on = on or today()
+    three, twelve = months_after(on, -3), months_after(on, -12)
+    return {
+        OVERDUE_UNDER_3_MONTHS: (three, None),
+        OVERDUE_3_TO_12_MONTHS: (twelve, three - datetime.timedelta(days=1)),
+        OVERDUE_OVER_12_MONTHS: (None, twelve - datetime.timedelta(days=1)),
+    }
+
+
+def late_assignments(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    """Those of ``assignments`` past their due date today while their recommendation is not settled."""
+    return with_late(assignments).filter(late=True)
+
+
+def _overdue(values: tuple[str, ...], assignments: QuerySet[Assignment]) -> Q:
+    late = late_assignments(assignments)
+    conditions = []
+    for value in values:
+        if value == OVERDUE:
+            conditions.append(Q(pk__in=late.values("recommendation_id")))
+            continue
+        earliest, latest = overdue_bounds()[value]
+        # The oldest overdue assignment is within the bounds: one is, and none is older.
+        within = late.filter(**({"due_date__gte": earliest} if earliest else {}))
+        within = within.filter(**({"due_date__lte": latest} if latest else {}))
+        condition = Q(pk__in=within.values("recommendation_id"))
+        if earliest:
+            condition &= ~Q(pk__in=late.filter(due_date__lt=earliest).values("recommendation_id"))
+        conditions.append(condition)
+    return reduce(or_, conditions)
+
+
+def recurring_groups() -> QuerySet[DuplicateGroup]:
+    """Near-duplicate groups whose ask was made in two reviews or more; a member without a review counts as a
+    review of its own (``rasd.intelligence.selectors.Recurrence.count``)."""
+    return DuplicateGroup.objects.annotate(
+        occasions=Count("memberships__recommendation__review", distinct=True)
+        + Count("memberships", filter=Q(memberships__recommendation__review__isnull=True))
+    ).filter(occasions__gte=2)
+
+
+def _at_risk(values: tuple[str, ...]) -> Q:
+    return Q(
+        duplicate_membership__group__in=recurring_groups().values("pk"),
+        implementation_status=ImplementationStatus.NOT_STARTED,
+    )
 
 
 @dataclass(frozen=True)
@@ -152,6 +232,7 @@ FACET_FILTERS = (
     "position",
     "status",
     "progress",
+    "published",
     "axis",
     "institution",
     "theme",
@@ -161,6 +242,9 @@ FACET_FILTERS = (
     "recommending_state",
     "state",
     "lang",
+    "overdue",
+    "at_risk",
+    "plan_axis",
 )
 MODES = ("keyword", "semantic", "hybrid")
 SORTS = ("relevance", "newest", "oldest", "mechanism")
@@ -174,9 +258,12 @@ _ENUMS = {
     "position": frozenset([*Position.values, POSITION_NONE]),
     "status": frozenset(ImplementationStatus.values),
     "progress": frozenset({PROGRESS_REPORTED, PROGRESS_NONE}),
+    "published": frozenset({PUBLISHED_YES, PUBLISHED_NO}),
     "lang": frozenset(LANGUAGE_CODES),
+    "overdue": frozenset(value for value, _label in OVERDUE_CHOICES),
+    "at_risk": frozenset({AT_RISK}),
 }
-_NUMBERS = frozenset({"review", "sdg_goal"})
+_NUMBERS = frozenset({"review", "sdg_goal", "plan_axis"})
 _ISO_CODES = frozenset({"state", "recommending_state"})
 
 _AXIS_LINKS = Recommendation.national_axes.through
@@ -199,6 +286,8 @@ class RecommendationFilters:
     similar_to: int | None = None
     # The assignments the reader may see: filtering and counting by institution look only at these.
     assignments: QuerySet[Assignment] | None = None
+    # The reader (a user), for the filters that look only at what they may see (``plan_axis``).
+    viewer: Any = None
 
 
 def recommendation_filters(filters: Mapping) -> RecommendationFilters:
@@ -266,6 +355,7 @@ _CONDITIONS = {
     "progress": lambda values: reduce(
         or_, (_progress_reported() if value == PROGRESS_REPORTED else ~_progress_reported() for value in values)
     ),
+    "published": lambda values: reduce(or_, (Q(publication__isnull=value == PUBLISHED_NO) for value in values)),
     "state": lambda values: Q(state__iso3__in=values),
     "lang": lambda values: reduce(or_, (~Q(**{f"text_{code}": ""}) for code in values)),
     "axis": lambda values: _linked(
@@ -276,6 +366,7 @@ _CONDITIONS = {
     "sdg_goal": lambda values: _linked(_SDG_LINKS.objects.filter(sdgtarget__goal__number__in=values)),
     "sdg_target": lambda values: _linked(_SDG_LINKS.objects.filter(sdgtarget__code__in=values)),
     "recommending_state": lambda values: _linked(_RECOMMENDING_LINKS.objects.filter(state__iso3__in=values)),
+    "at_risk": _at_risk,
 }
 
 
@@ -287,6 +378,12 @@ def _filtered(filters: RecommendationFilters, restriction: Q, *, skip: str = "")
             continue
         if name == "institution":
             condition = _linked(_assignments(filters).filter(institution__code__in=values))
+        elif name == "overdue":
+            condition = _overdue(values, _assignments(filters))
+        elif name == "plan_axis":
+            # Through the actions the reader may see only (``rasd.strategy.selectors``).
+            linked = axes_recommendations(axis_ids=values, visible_to=filters.viewer)
+            condition = Q(pk__in=linked.values("pk"))
         else:
             condition = _CONDITIONS[name](values)
         recommendations = recommendations.filter(condition)
@@ -342,7 +439,7 @@ def recommendation_results(*, filters: Mapping, visible_to=None) -> Recommendati
     see: a focal point cannot learn from the list what is assigned to another institution."""
     wanted = recommendation_filters(filters)
     if visible_to is not None:
-        wanted = replace(wanted, assignments=assignments_visible_to(visible_to))
+        wanted = replace(wanted, assignments=assignments_visible_to(visible_to), viewer=visible_to)
     ranking: list[int] | None = None
     restriction = Q()
     hits: dict[int, Any] = {}
@@ -399,7 +496,8 @@ def recommendation_list(*, filters: Mapping, visible_to=None) -> QuerySet[Recomm
     ``kind``, ``review`` (id), ``document`` (symbol), ``position`` (``"none"``: not recorded), ``status``,
     ``axis`` (code; an axis includes its sub-axes), ``institution`` (code; assigned as lead or in support),
     ``theme`` (id or code), ``affected_person`` (code), ``sdg_goal`` (number), ``sdg_target`` (code),
-    ``recommending_state`` and ``state`` (ISO alpha-3), ``lang`` (has a text in that language).
+    ``recommending_state`` and ``state`` (ISO alpha-3), ``lang`` (has a text in that language),
+    ``plan_axis`` (id of a strategic plan's axis: ``rasd.strategy.selectors.plan_axis_recommendations``).
     One value each: ``year_from`` and ``year_to`` (inclusive), ``q`` (text searched by the search service in
     ``mode`` keyword, semantic or hybrid), ``similar_to``
     (a recommendation's id: the ones most like it) and ``sort`` (relevance, newest, oldest, mechanism; relevance
@@ -523,6 +621,7 @@ def recommendation_facets(*, results: RecommendationResults) -> Facets:
         choices["position"],
         status,
         choices["progress"],
+        choices["published"],
         _axis_facet(links(_AXIS_LINKS, "axis"), wanted),
         _related_facet(
             _INSTITUTION,
@@ -641,6 +740,7 @@ _CHOICES = {
     "position": _POSITION_CHOICES,
     "status": ImplementationStatus.choices,
     "progress": PROGRESS_CHOICES,
+    "published": PUBLISHED_CHOICES,
     "lang": Language.choices,
 }
 
@@ -656,6 +756,7 @@ _CHOICE_COLUMNS = {
     "position": {"position_value": F("position")},
     "status": {"status_value": F("implementation_status")},
     "progress": {"progress_value": _has(_progress_reported())},
+    "published": {"published_value": _has(Q(publication__isnull=False))},
     "lang": {f"lang_{code}": _has(~Q(**{f"text_{code}": ""})) for code in LANGUAGE_CODES},
 }
 
@@ -666,6 +767,8 @@ def _choice_value_keys(name: str, row: dict) -> list[str]:
         return [code for code in LANGUAGE_CODES if row[f"lang_{code}"]]
     if name == "progress":
         return [PROGRESS_REPORTED if row["progress_value"] else PROGRESS_NONE]
+    if name == "published":
+        return [PUBLISHED_YES if row["published_value"] else PUBLISHED_NO]
     if name == "position":
         return [row["position_value"] or POSITION_NONE]
     return [row[f"{name}_value"]]
@@ -799,7 +902,7 @@ def recommendation_with_details(
     ``visible_to``, only the assignments that user may see."""
     assignments = Assignment.objects.all() if visible_to is None else assignments_visible_to(visible_to)
     return recommendations.select_related(
-        "state", "mechanism", "review__mechanism", "review__state", "document"
+        "state", "mechanism", "review__mechanism", "review__state", "document", "publication"
     ).prefetch_related(
         "recommending_states",
         "themes",

@@ -32,6 +32,7 @@ from rasd.recommendations.forms import MODE_CHOICES, SORT_CHOICES, Recommendatio
 from rasd.recommendations.models import (
     Recommendation,
 )
+from rasd.strategy.models import PlanAxis
 
 PAGE_SIZE = 25
 # Values of a facet shown before "show more".
@@ -187,6 +188,16 @@ def _active_filters(boxes: list[FacetBox], urls: ListUrls, results, similar_to) 
         active.append(ActiveFilter(str(FACET_TITLES["year"]), label, urls.with_(year_from=[], year_to=[])))
     if similar_to is not None:
         active.append(ActiveFilter(str(_("Similar to")), str(similar_to), urls.with_(similar_to=[])))
+    # A strategic plan's axis is not a facet (its links are few and chosen from the plan's page): its chip says it.
+    for axis in PlanAxis.objects.filter(pk__in=wanted.selected.get("plan_axis", ())).select_related("plan"):
+        label = f"{axis.plan.name} · {axis}"
+        active.append(ActiveFilter(str(_("Strategic-plan axis")), label, urls.toggle("plan_axis", str(axis.pk))))
+    # Neither are the dashboard's "overdue" and "at risk", which its numbers link to.
+    for name, choices in (("overdue", selectors.OVERDUE_CHOICES), ("at_risk", selectors.AT_RISK_CHOICES)):
+        title = str(RecommendationFilterForm.base_fields[name].label)
+        for value, label in choices:
+            if value in wanted.selected.get(name, ()):
+                active.append(ActiveFilter(title, str(label), urls.toggle(name, value)))
     return active
 
 

@@ -11,6 +11,7 @@ from rasd.core.reference import reference_data_load
 from rasd.imports.services import import_file
 from rasd.mechanisms.deadlines import upr_deadlines_create
 from rasd.mechanisms.models import Mechanism, Review
+from rasd.strategy.demo import panddh_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo" / "didh_morocco"
 # The day of each UPR review of the demo data, which the DIDH tables do not give: Morocco's third review was held
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             if reviewed_on is not None:
                 for deadline in upr_deadlines_create(review=review, reviewed_on=reviewed_on):
                     self.stdout.write(f"Deadline: {deadline} — {deadline.description}")
+        self.stdout.write(f"Demo strategic plan (PANDDH): {panddh_load()} records created.")
         users = demo_users_create()
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in users:
