@@ -83,8 +83,12 @@ def reference_data_load() -> dict[str, int]:
             defaults=dict(kind=row["kind"], name_en=row["name_en"], name_fr=row["name_fr"], name_ar=row["name_ar"]),
         )
     for row in _rows("upr_info_issues.csv"):
-        Theme.objects.get_or_create(
-            vocabulary=Theme.Vocabulary.UPR_INFO, code=row["issue"], defaults={"name_en": row["issue"]}
+        # The issue is both the code and the English name; only the names are refreshed, so an install made before
+        # the French and Arabic names existed gets them on its next load, and its links to recommendations stay.
+        Theme.objects.update_or_create(
+            vocabulary=Theme.Vocabulary.UPR_INFO,
+            code=row["issue"],
+            defaults={"name_en": row["issue"], "name_fr": row["name_fr"], "name_ar": row["name_ar"]},
         )
     for row in _rows("institutions.csv"):
         Institution.objects.update_or_create(
