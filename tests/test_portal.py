@@ -315,3 +315,18 @@ def test_the_open_data_documentation_lists_exactly_the_fields_each_download_writ
     (record,) = json.loads(download(client, "portal_open_data_json"))
     assert documented_fields("CSV") == header == list(opendata.CSV_FIELDS)
     assert documented_fields("JSON") == list(record) == list(opendata.JSON_FIELDS)
+
+
+def test_setup_demo_publishes_the_upr_review_once_and_then_leaves_the_coordinators_choices_alone(demo_data):
+    from django.core.management import call_command
+
+    call_command("setup_demo", stdout=io.StringIO())
+    upr = Recommendation.objects.filter(source="didh", mechanism__kind="upr")
+    assert upr.exists()
+    assert set(Publication.objects.values_list("recommendation_id", flat=True)) == set(upr.values_list("pk", flat=True))
+
+    withdrawn = upr.first()
+    recommendations_unpublish(recommendations=[withdrawn], by=withdrawn.publication.published_by)
+    call_command("setup_demo", stdout=io.StringIO())
+    assert not Publication.objects.filter(recommendation=withdrawn).exists()
+    assert Publication.objects.count() == upr.count() - 1

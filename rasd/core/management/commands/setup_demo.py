@@ -11,6 +11,9 @@ from rasd.core.reference import reference_data_load
 from rasd.imports.services import import_file
 from rasd.mechanisms.deadlines import upr_deadlines_create
 from rasd.mechanisms.models import Mechanism, Review
+from rasd.portal.models import Publication
+from rasd.portal.services import recommendations_publish
+from rasd.recommendations.models import Recommendation
 from rasd.strategy.demo import panddh_load
 
 DEMO_DIR = Path(settings.BASE_DIR) / "data" / "demo" / "didh_morocco"
@@ -36,6 +39,15 @@ class Command(BaseCommand):
                     self.stdout.write(f"Deadline: {deadline} — {deadline.description}")
         self.stdout.write(f"Demo strategic plan (PANDDH): {panddh_load()} records created.")
         users = demo_users_create()
+        # The portal shows something from the start: the UPR review's recommendations, which the DIDH publishes
+        # itself, published by the demo coordinator. Only on an install where nothing is published yet, so that a
+        # coordinator's later choices stand.
+        if not Publication.objects.exists():
+            coordinator = next(user for user in users if user.is_coordinator)
+            upr = Recommendation.objects.filter(source="didh", mechanism__kind=Mechanism.Kind.UPR)
+            if upr.exists():
+                published = recommendations_publish(recommendations=upr, by=coordinator)
+                self.stdout.write(f"Demo portal: {len(published)} UPR recommendations published by {coordinator}.")
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for user in users:
             institution = user.institution.short_name if user.institution else ""
