@@ -428,6 +428,18 @@ def test_the_strategic_plan_section_counts_each_axis_with_the_actions_the_reader
         assert [row.total.count for row in chart.rows] == [2, second, 0]
 
 
+def test_a_plan_no_recommendation_is_linked_to_says_so_rather_than_drawing_an_empty_chart(client, people):
+    plan = StrategicPlan.objects.create(code="empty-plan", name_en="An empty plan", start_year=2025)
+    PlanAxis.objects.create(plan=plan, code="1", name_en="Governance")
+    login(client, people.alice)
+    client.cookies["django_language"] = "en"
+    page = client.get("/dashboard/").content.decode()
+    section = page[page.index(f'id="chart-plan-{plan.pk}"') :]
+    section = section[: section.index("</section>")]
+    assert "Nothing to count yet." in section
+    assert "<canvas" not in section
+
+
 def test_the_home_page_and_the_menu_link_to_the_dashboard(client, people):
     login(client, people.fatima)
     client.cookies["django_language"] = "en"

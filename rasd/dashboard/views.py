@@ -90,6 +90,12 @@ class ChartView:
     data: dict
     heat: bool = False
 
+    @property
+    def counted(self) -> bool:
+        """Whether any row counts something: a chart of zeros (a plan no recommendation is linked to yet) is
+        replaced by a sentence saying so."""
+        return any(row.total.count for row in self.rows)
+
     def csv_lines(self) -> list[list]:
         header = [self.heading, *self.columns, self.total, *self.extra]
         lines = [
