@@ -17,7 +17,7 @@ from django.utils import translation
 
 from rasd.intelligence.models import Suggestion
 from rasd.intelligence.services import suggestions_refresh
-from rasd.recommendations.models import Recommendation
+from rasd.recommendations.models import Recommendation, Theme
 from rasd.semantic.services import embeddings_compute
 from tests.test_browser import screenshot_dir
 from tests.test_browser_accessibility import axe_source, report, serious_violations
@@ -109,11 +109,14 @@ def test_the_coordinator_accepts_the_sure_suggestions_of_one_label_at_once_and_t
         assert (sure.status, sure.decided_by) == ("accepted", demo_users["coordinator"])
         assert sure.recommendation.themes.filter(vocabulary="upr_info", code=waiting.label).exists()
 
-    # Each recommendation's page shows the accepted label, who accepted it, and the model's confidence.
+    # Each recommendation's page shows the accepted label (named in the page's language), who accepted it, and the
+    # model's confidence.
+    theme = Theme.objects.get(vocabulary="upr_info", code=waiting.label)
     for sure in waiting.sure:
         coordinator.goto(f"{url}/recommendations/{sure.recommendation_id}/")
         panel = coordinator.inner_text("#suggestions")
-        assert waiting.label in panel and "coordinator" in panel
+        assert any(name and name in panel for name in (theme.name_en, theme.name_fr, theme.name_ar))
+        assert "coordinator" in panel
         assert f"{round(sure.confidence * 100)}" in panel
     coordinator.goto(f"{url}/recommendations/{waiting.sure[0].recommendation_id}/")
     screenshots(coordinator, "recommendation", axe_source, "#suggestions")

@@ -367,3 +367,121 @@ def test_train_learns_from_the_labels_accepted_in_the_database(recommendation):
     examples = [e for e in database_examples("national-axes") if e.group == f"rec-{recommendation.pk}"]
     assert {e.language for e in examples} == {"fr", "ar"}
     assert all(e.labels == ("6", "6.1") for e in examples)
+
+
+def test_a_model_trained_with_contexts_reads_the_mechanism_and_still_answers_without_one():
+    from rasd.intelligence.engine.data import Example
+    from rasd.intelligence.engine.features import context_tokens
+    from rasd.intelligence.engine.train import train
+
+    # One wording for every text: only who made the recommendation tells the labels apart.
+    examples = [
+        Example(
+            f"Adopt a comprehensive law ({n})",
+            "en",
+            ("women-ministry",) if n % 2 else ("children-ministry",),
+            f"group-{n}",
+            "test",
+            context_tokens({"mechanism": "CEDAW" if n % 2 else "CRC"}),
+        )
+        for n in range(120)
+    ]
+    vector = np.zeros(512, np.float32)
+    vector[0] = 1.0
+    classifier = train(
+        "institutions", examples, embedder=lambda texts, languages: np.tile(vector, (len(texts), 1)), refit=False
+    )
+
+    text = ["Adopt a comprehensive law (7)"]
+    [cedaw] = classifier.predict(
+        text, languages=["en"], vectors=np.tile(vector, (1, 1)), contexts=[{"mechanism": "CEDAW"}]
+    )
+    [crc] = classifier.predict(text, languages=["en"], vectors=np.tile(vector, (1, 1)), contexts=[{"mechanism": "CRC"}])
+    [alone] = classifier.predict(text, languages=["en"], vectors=np.tile(vector, (1, 1)))
+    assert cedaw[0][0] == "women-ministry" and crc[0][0] == "children-ministry"
+    assert abs(dict(alone)["women-ministry"] - dict(alone)["children-ministry"]) < abs(
+        dict(cedaw)["women-ministry"] - dict(cedaw)["children-ministry"]
+    )
+    assert "metrics_text_only" in classifier.card
+
+
+def test_the_shipped_institutions_model_reads_the_mechanism_and_a_model_without_contexts_ignores_it():
+    institutions = classifier_load("institutions")
+    text, language = [WOMEN["fr"]], ["fr"]
+    [cedaw] = institutions.predict(text, languages=language, contexts=[{"mechanism": "CEDAW"}])
+    [cat] = institutions.predict(text, languages=language, contexts=[{"mechanism": "CAT"}])
+    assert cedaw != cat
+    issues = classifier_load("upr-issues")
+    assert issues.predict([WOMEN["en"]], languages=["en"], contexts=[{"mechanism": "CEDAW"}]) == issues.predict(
+        [WOMEN["en"]], languages=["en"]
+    )
+
+
+def test_evaluate_and_suggest_read_a_mechanism_column(tmp_path):
+    source = tmp_path / "didh.csv"
+    csv_write(
+        source,
+        [
+            {"text_fr": WOMEN["fr"], "organisme_ids": "12", "mechanism": "CEDAW"},
+            {"text_fr": TORTURE["fr"], "organisme_ids": "28", "mechanism": "SR on torture"},
+        ],
+    )
+    measured = metric_lines(
+        run(
+            "evaluate",
+            "--task",
+            "institutions",
+            "--input",
+            source,
+            "--text-column",
+            "text_fr",
+            "--label-column",
+            "organisme_ids",
+            "--mechanism-column",
+            "mechanism",
+        )
+    )
+    assert measured["texts"] == "2" and 0 <= float(measured["recall_at_3"]) <= 1
+    output = tmp_path / "out.csv"
+    run(
+        "suggest",
+        "--task",
+        "institutions",
+        "--input",
+        source,
+        "--text-column",
+        "text_fr",
+        "--output",
+        output,
+        "--mechanism-column",
+        "mechanism",
+    )
+    with open(output, encoding="utf-8") as f:
+        assert [row["mechanism"] for row in csv.DictReader(f)] == ["CEDAW", "SR on torture"]
+    with pytest.raises(CommandError, match="no column 'body'"):
+        run(
+            "suggest",
+            "--task",
+            "institutions",
+            "--input",
+            source,
+            "--text-column",
+            "text_fr",
+            "--output",
+            output,
+            "--mechanism-column",
+            "body",
+        )
+
+
+@pytest.mark.django_db
+def test_suggestions_read_each_recommendations_mechanism_and_recommending_states(recommendation):
+    from rasd.intelligence.services import _versions
+    from rasd.states.models import State
+
+    state = State.objects.order_by("iso3").first()
+    recommendation.recommending_states.set([state])
+    versions = _versions([recommendation.pk])
+    assert versions and all(
+        v[4] == {"mechanism": recommendation.mechanism.code, "recommending_states": [state.iso3]} for v in versions
+    )

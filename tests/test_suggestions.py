@@ -53,9 +53,11 @@ class ScriptedClassifier:
             "labels": 36,
         }
         self.calls = []
+        self.contexts = []
 
-    def predict(self, texts, *, languages=None, vectors=None):
+    def predict(self, texts, *, languages=None, vectors=None, contexts=None):
         self.calls.append((list(texts), list(languages or []), vectors))
+        self.contexts.append(contexts)
         out = []
         for text in texts:
             found = next((pairs for key, pairs in self.answers.items() if key in text), [])
@@ -133,6 +135,21 @@ def test_a_refresh_suggests_only_the_labels_a_recommendation_does_not_have(shipp
         Status.PENDING,
     )
     assert only.model_trained_at == TRAINED_AT
+
+
+def test_a_refresh_tells_the_classifiers_who_made_each_recommendation(shipped, recommendation, labels):
+    from rasd.states.models import State
+
+    rec = ask(recommendation, text_fr="Abolir la peine de mort.")
+    state = State.objects.order_by("iso3").first()
+    rec.recommending_states.set([state])
+    classifier = shipped[Task.UPR_ISSUES] = ScriptedClassifier(
+        Task.UPR_ISSUES, {"peine de mort": [(labels.issue, 0.9)]}
+    )
+
+    suggestions_refresh(recommendation_ids=[rec.pk])
+
+    assert classifier.contexts == [[{"mechanism": rec.mechanism.code, "recommending_states": [state.iso3]}]]
 
 
 def test_a_refresh_averages_the_language_versions_and_uses_their_stored_vectors(shipped, recommendation, labels):

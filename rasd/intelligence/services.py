@@ -209,17 +209,21 @@ def _labels_had(rec_ids: list[int]) -> dict[tuple[int, str], set[str]]:
     return had
 
 
-def _versions(rec_ids: list[int]) -> list[tuple[int, str, str, np.ndarray | None]]:
-    """(recommendation, language, text, stored vector or None) of every language version of the recommendations.
-    A vector computed from an older text than the current one is not used: the classifier computes its own."""
-    texts = {
-        (rec_id, lang): text
-        for rec_id, *values in Recommendation.objects.filter(pk__in=rec_ids).values_list(
-            "pk", *(f"text_{lang}" for lang in LANGUAGES)
-        )
-        for lang, text in zip(LANGUAGES, values)
-        if engine.text_prepare(text)
-    }
+def _versions(rec_ids: list[int]) -> list[tuple[int, str, str, np.ndarray | None, dict]]:
+    """(recommendation, language, text, stored vector or None, context) of every language version of the
+    recommendations; the context is who made it (mechanism code, recommending states), which the classifiers of
+    the DIDH tasks read beside the text. A vector computed from an older text than the current one is not used:
+    the classifier computes its own."""
+    texts, contexts = {}, {}
+    for rec_id, mechanism, *values in Recommendation.objects.filter(pk__in=rec_ids).values_list(
+        "pk", "mechanism__code", *(f"text_{lang}" for lang in LANGUAGES)
+    ):
+        contexts[rec_id] = {"mechanism": mechanism, "recommending_states": []}
+        texts.update({(rec_id, lang): text for lang, text in zip(LANGUAGES, values) if engine.text_prepare(text)})
+    for rec_id, iso3 in Recommendation.recommending_states.through.objects.filter(
+        recommendation_id__in=rec_ids
+    ).values_list("recommendation_id", "state__iso3"):
+        contexts[rec_id]["recommending_states"].append(iso3)
     vectors = {}
     for rec_id, lang, vector, text_hash in RecommendationEmbedding.objects.filter(
         model=MODEL_NAME, recommendation_id__in=rec_ids
@@ -227,7 +231,9 @@ def _versions(rec_ids: list[int]) -> list[tuple[int, str, str, np.ndarray | None
         text = texts.get((rec_id, lang))
         if text is not None and engine.text_hash(text) == text_hash:
             vectors[rec_id, lang] = np.frombuffer(vector, dtype="<f4")
-    return [(rec_id, lang, text, vectors.get((rec_id, lang))) for (rec_id, lang), text in texts.items()]
+    return [
+        (rec_id, lang, text, vectors.get((rec_id, lang)), contexts[rec_id]) for (rec_id, lang), text in texts.items()
+    ]
 
 
 def _scores(classifier, versions) -> dict[int, dict[str, float]]:
@@ -244,7 +250,9 @@ def _scores(classifier, versions) -> dict[int, dict[str, float]]:
     ):
         if not group:
             continue
-        ranked = classifier.predict([v[2] for v in group], languages=[v[1] for v in group], vectors=vectors)
+        ranked = classifier.predict(
+            [v[2] for v in group], languages=[v[1] for v in group], vectors=vectors, contexts=[v[4] for v in group]
+        )
         for (rec_id, *_rest), labels in zip(group, ranked):
             counts[rec_id] += 1
             for label, score in labels:

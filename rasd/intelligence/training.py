@@ -3,6 +3,7 @@ database — imported with them, or accepted by a coordinator from a suggestion 
 
 from rasd.followup.models import Assignment
 from rasd.intelligence.engine.data import Example, text_group
+from rasd.intelligence.engine.features import context_tokens
 from rasd.intelligence.engine.labels import parent
 from rasd.recommendations.models import Recommendation, Theme
 
@@ -26,8 +27,11 @@ def _codes(task: str, recommendation: Recommendation, institutions: dict[int, li
 
 def database_examples(task: str) -> list[Example]:
     """One example per text (ar, fr, en) of each recommendation that carries labels of ``task``; the texts of one
-    recommendation are one group. For ``sdg-targets`` and ``sdg-goals`` the labels are the goals of its targets."""
-    recommendations = Recommendation.objects.prefetch_related("themes", "sdg_targets__goal", "national_axes")
+    recommendation are one group, with its context (mechanism, recommending states). For ``sdg-targets`` and
+    ``sdg-goals`` the labels are the goals of its targets."""
+    recommendations = Recommendation.objects.select_related("mechanism").prefetch_related(
+        "themes", "sdg_targets__goal", "national_axes", "recommending_states"
+    )
     institutions: dict[int, list[str]] = {}
     if task == "institutions":
         for rec_id, code in Assignment.objects.values_list("recommendation_id", "institution__code"):
@@ -38,9 +42,15 @@ def database_examples(task: str) -> list[Example]:
         codes = _codes(task, recommendation, institutions)
         if not codes:
             continue
+        context = context_tokens(
+            {
+                "mechanism": recommendation.mechanism.code,
+                "recommending_states": [s.iso3 for s in recommendation.recommending_states.all()],
+            }
+        )
         for language in ("ar", "fr", "en"):
             if text := getattr(recommendation, f"text_{language}").strip():
-                out.append(Example(text, language, tuple(codes), f"rec-{recommendation.pk}", SOURCE))
+                out.append(Example(text, language, tuple(codes), f"rec-{recommendation.pk}", SOURCE, context))
     return out
 
 

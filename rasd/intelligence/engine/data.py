@@ -14,6 +14,7 @@ from pathlib import Path
 from rasd.semantic.engine import text_prepare
 
 from . import labels as labelling
+from .features import context_tokens
 
 UPR_INFO = labelling.DATA_DIR / "samples" / "upr_info_2008_2014.csv"
 DIDH = labelling.DIDH_DIR / "recommendations.csv"
@@ -28,6 +29,7 @@ class Example:
     labels: tuple[str, ...]  # codes
     group: str
     source: str  # a short name of the data set, for the model card
+    context: tuple[str, ...] = ()  # who made the recommendation: ``features.context_tokens``
 
 
 def _rows(path: Path) -> list[dict]:
@@ -64,10 +66,35 @@ def upr_info(task: str, path: Path = UPR_INFO) -> list[Example]:
     return out
 
 
+def didh_mechanism_codes() -> dict[str, str]:
+    """The special-procedure mandates of the DIDH files (their French names) → the mechanism codes the demo import
+    gives them (``rasd/imports/sources/didh.py``)."""
+    codes = {r["Id"]: r["code"] for r in _rows(labelling.DIDH_DIR / "special_procedures_en.csv")}
+    return {
+        r["Mandat"].strip(): codes[r["Id"]]
+        for r in _rows(labelling.DIDH_DIR / "visites_special_procedures.csv")
+        if r["Id"] in codes
+    }
+
+
+def didh_context(row: dict, mandates: dict[str, str]) -> tuple[str, ...]:
+    """A DIDH row's mechanism as the product knows it once imported: "UPR", the treaty body, or the mandate's code."""
+    kind = row["mechanisms"].strip()
+    mechanism = (
+        "UPR"
+        if kind == "UPR"
+        else row["treaty_bodies"].strip()
+        if kind == "TB"
+        else mandates.get(row["sp_mandates"].strip())
+    )
+    return context_tokens({"mechanism": mechanism})
+
+
 def didh(task: str, path: Path = DIDH) -> list[Example]:
-    """DIDH recommendations to Morocco: the French and the Arabic text of each, national axes (axes and sub-axes)
-    or responsible institutions."""
+    """DIDH recommendations to Morocco: the French and the Arabic text of each, with its mechanism, and its national
+    axes (axes and sub-axes) or responsible institutions."""
     vocab = labelling.vocabulary(task)
+    mandates = didh_mechanism_codes()
     out = []
     for row in _rows(path):
         if task == "national-axes":
@@ -80,7 +107,8 @@ def didh(task: str, path: Path = DIDH) -> list[Example]:
             continue
         for language in ("fr", "ar"):
             if text := _clean(row[f"text_{language}"]):
-                out.append(Example(text, language, tuple(codes), row["group_id"], "DIDH Morocco"))
+                context = didh_context(row, mandates)
+                out.append(Example(text, language, tuple(codes), row["group_id"], "DIDH Morocco", context))
     return out
 
 

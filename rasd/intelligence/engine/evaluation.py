@@ -4,6 +4,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .features import context_tokens
 from .metrics import scores
 from .model import Classifier, embed
 
@@ -16,13 +17,16 @@ def confidences(
     languages: Sequence[str],
     *,
     progress: Callable[[int], None] | None = None,
+    contexts: Sequence[dict | None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The classifier's confidences and assigned labels for many texts, a chunk at a time (``progress(n)`` after
-    each chunk)."""
+    each chunk); ``contexts``: per text, who made it, as ``Classifier.predict`` takes them."""
+    tokens = [context_tokens(c) for c in contexts] if contexts is not None else None
     p_all, chosen_all = [], []
     for start in range(0, len(texts), CHUNK):
         t, lang = list(texts[start : start + CHUNK]), list(languages[start : start + CHUNK])
-        confidence, chosen = classifier.scores_centred(embed(t, lang), t, lang)
+        given = tokens[start : start + CHUNK] if tokens is not None else None
+        confidence, chosen = classifier.scores_centred(embed(t, lang), t, lang, given)
         p_all.append(confidence)
         chosen_all.append(chosen)
         if progress:

@@ -64,3 +64,40 @@ class Tfidf:
             (np.array(values, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr)),
             shape=(len(texts), len(self.vocabulary)),
         )
+
+
+# What a classifier may read besides the text: who made the recommendation. In the DIDH's data the national axis and
+# the responsible institutions follow the mechanism closely (CEDAW → women, CRC → children, the rapporteur on torture
+# → the prisons administration), which the wording alone does not always say.
+TREATY_BODIES = frozenset({"CAT", "CCPR", "CED", "CEDAW", "CERD", "CESCR", "CMW", "CRC", "CRPD", "SPT"})
+
+
+def context_tokens(context: dict | None) -> tuple[str, ...]:
+    """The features of a recommendation's context ``{"mechanism": code, "recommending_states": [codes]}`` (both
+    optional): its mechanism, the kind of mechanism (UPR, treaty body, or else a special procedure) and each
+    recommending state."""
+    if not context:
+        return ()
+    out = []
+    if mechanism := str(context.get("mechanism") or "").strip():
+        kind = "UPR" if mechanism.upper() == "UPR" else "TB" if mechanism.upper() in TREATY_BODIES else "SP"
+        out += [f"mechanism:{mechanism}", f"mechanism-kind:{kind}"]
+    out += [
+        f"state:{state}"
+        for state in sorted({str(s).strip() for s in context.get("recommending_states") or ()})
+        if state
+    ]
+    return tuple(out)
+
+
+def context_matrix(contexts: Sequence[Sequence[str]] | None, n: int, vocabulary: Sequence[str], weight: float):
+    """(texts × context features) one-hot rows scaled by ``weight``; zeros for a text with no context."""
+    out = np.zeros((n, len(vocabulary)), np.float32)
+    if contexts is None or not len(vocabulary):
+        return out
+    index = {token: j for j, token in enumerate(vocabulary)}
+    for i, tokens in enumerate(contexts):
+        for token in tokens or ():
+            if (j := index.get(token)) is not None:
+                out[i, j] = weight
+    return out

@@ -10,7 +10,11 @@ A classifier has up to two parts whose probabilities it mixes:
   trained on (``term_languages``). It knows the exact wording the embedding blurs.
 
 For a text in one of ``term_languages`` the probability of a label is ``mix × term + (1 − mix) × embedding``; in
-another language the term part knows none of its words and only the embedding part speaks. Each way has its own
+another language the term part knows none of its words and only the embedding part speaks.
+
+A model trained with contexts (``context_vocabulary``) reads, in both parts, who made the recommendation beside the
+text: its mechanism and recommending states (``features.context_tokens``), one-hot. It was trained on every text
+once with its context and once without, so a text given without context is classified from its words alone. Each way has its own
 per-label thresholds, chosen on a validation split when the model was trained; the confidences ``predict`` gives
 are stretched so that every threshold lands on 0.5 (``calibrated``). A single-label task (action category) is
 measured on its most probable label.
@@ -25,10 +29,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from rasd.semantic import engine as semantic
 
-from .features import Tfidf
+from .features import Tfidf, context_matrix, context_tokens
 
 FORMAT = 1
 TOP = 5  # labels returned per text: the assigned ones and the next best up to this many
@@ -85,6 +90,8 @@ class Classifier:
         self.tfidf = Tfidf(vocabulary, arrays["idf"]) if vocabulary else None
         self.term_languages = tuple(config.get("term_languages", ()))
         self.mix = float(config.get("mix", 0.0))
+        self.context_vocabulary = list(config.get("context_vocabulary", ()))
+        self.context_weight = float(config.get("context_weight", 1.0))
         self.goals: Classifier | None = None
         self.embedding_model = semantic.MODEL_NAME  # the sentence vectors it was trained on
         if "goals" in config:  # sdg-targets: the goal model travels inside the targets file
@@ -93,31 +100,41 @@ class Classifier:
 
     # Prediction
 
-    def probabilities_centred(self, x: np.ndarray, texts: list[str], languages: list[str]):
-        """(texts × labels) probabilities from the texts' centred embeddings ``x``, and for each text whether the
-        term part spoke (which picks the thresholds)."""
+    def probabilities_centred(self, x: np.ndarray, texts: list[str], languages: list[str], contexts=None):
+        """(texts × labels) probabilities from the texts' centred embeddings ``x`` (and ``contexts``: each text's
+        ``features.context_tokens``, or None), and for each text whether the term part spoke (which picks the
+        thresholds)."""
         if self.goals is not None:
-            return self._target_probabilities(x, texts, languages), np.zeros(len(texts), bool)
-        p = self._emb_probabilities(x)
+            return self._target_probabilities(x, texts, languages, contexts), np.zeros(len(texts), bool)
+        c = self.context_features(contexts, len(texts))
+        p = self._emb_probabilities(x, c)
         with_terms = np.array([lang in self.term_languages for lang in languages]) & (self.mix > 0)
         if self.tfidf is not None and with_terms.any():
             rows = np.flatnonzero(with_terms)
-            p_terms = self._term_probabilities([texts[i] for i in rows], [languages[i] for i in rows])
+            p_terms = self._term_probabilities([texts[i] for i in rows], [languages[i] for i in rows], c[rows])
             p[rows] = self.mix * p_terms + (1 - self.mix) * p[rows]
         return adjust(p, labels=self.labels, config=self.config), with_terms
+
+    def context_features(self, contexts, n: int) -> np.ndarray:
+        """(texts × context features): the one-hot columns the model reads after the text's own features."""
+        return context_matrix(contexts, n, self.context_vocabulary, self.context_weight)
 
     def _link(self, scores: np.ndarray) -> np.ndarray:
         return _sigmoid(scores) if self.multi_label else _softmax(scores)
 
-    def _emb_probabilities(self, x: np.ndarray) -> np.ndarray:
+    def _emb_probabilities(self, x: np.ndarray, c: np.ndarray | None = None) -> np.ndarray:
+        if self.context_vocabulary:
+            x = np.hstack([x, c if c is not None else self.context_features(None, len(x))])
         return self._link(x @ self.arrays["emb_W"] + self.arrays["emb_b"])
 
-    def _term_probabilities(self, texts: list[str], languages: list[str]) -> np.ndarray:
+    def _term_probabilities(self, texts: list[str], languages: list[str], c: np.ndarray | None = None) -> np.ndarray:
         m = self.tfidf.transform(texts, languages)
+        if self.context_vocabulary:
+            m = sparse.hstack([m, c if c is not None else self.context_features(None, len(texts))], format="csr")
         return self._link(np.asarray(m @ self.arrays["term_W"].astype(np.float32)) + self.arrays["term_b"])
 
-    def _target_probabilities(self, x: np.ndarray, texts, languages) -> np.ndarray:
-        p_goal, _ = self.goals.probabilities_centred(x, texts, languages)
+    def _target_probabilities(self, x: np.ndarray, texts, languages, contexts=None) -> np.ndarray:
+        p_goal, _ = self.goals.probabilities_centred(x, texts, languages, contexts)
         goal_of = self.arrays["target_goal"]  # index in the goal model's labels, per target
         similarity = x @ self.arrays["target_vectors"].T / TARGET_TEMPERATURE
         out = np.zeros_like(similarity)
@@ -143,11 +160,14 @@ class Classifier:
         t = np.clip(self.thresholds(with_terms), 1e-6, 1 - 1e-6)
         return np.where(p < t, 0.5 * p / t, 0.5 + 0.5 * (p - t) / (1 - t)).astype(np.float32)
 
-    def scores_centred(self, x: np.ndarray, texts: list[str], languages: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(texts × labels) confidences and whether each label is assigned, from the texts' centred embeddings.
-        A multi-label model assigns the labels of confidence ≥ 0.5; a single-label one its best label (this is
-        what ``evaluate`` measures; ``assigns`` counts that best label only from 0.5)."""
-        p, with_terms = self.probabilities_centred(x, texts, languages)
+    def scores_centred(
+        self, x: np.ndarray, texts: list[str], languages: list[str], contexts=None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(texts × labels) confidences and whether each label is assigned, from the texts' centred embeddings
+        (``contexts``: as ``probabilities_centred`` reads them). A multi-label model assigns the labels of
+        confidence ≥ 0.5; a single-label one its best label (this is what ``evaluate`` measures; ``assigns``
+        counts that best label only from 0.5)."""
+        p, with_terms = self.probabilities_centred(x, texts, languages, contexts)
         confidence = self.calibrated(p, with_terms)
         if self.multi_label:
             return confidence, confidence >= 0.5
@@ -156,7 +176,12 @@ class Classifier:
         return confidence, chosen
 
     def predict(
-        self, texts: Sequence[str], *, languages: Sequence[str] | None = None, vectors: np.ndarray | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        languages: Sequence[str] | None = None,
+        vectors: np.ndarray | None = None,
+        contexts: Sequence[dict | None] | None = None,
     ) -> list[list[tuple[str, float]]]:
         """Per text, ``(label code, confidence in [0, 1])`` pairs, highest first: every label the model assigns
         (``assigns``: confidence ≥ 0.5), then the next best, up to ``TOP`` in all (more only when it assigns more).
@@ -164,12 +189,16 @@ class Classifier:
         ``languages``: "ar", "fr" or "en" per text (``None``: guessed from the script and common words).
         ``vectors``: the texts' embeddings as ``rasd.semantic`` stores them (``RecommendationEmbedding``):
         normalised, **not** centred — they are centred here; ``None``: the texts are encoded now.
+        ``contexts``: per text, who made the recommendation, ``{"mechanism": "CEDAW", "recommending_states":
+        ["FRA"]}`` (codes as the product stores them; either key may be missing) or ``None``; a model trained
+        with contexts reads them, any other ignores them. Without them the text alone decides.
         """
         texts = list(texts)
         languages = list(languages) if languages is not None else [semantic.language_guess(t) for t in texts]
         if not texts:
             return []
-        confidence, chosen = self.scores_centred(embed(texts, languages, vectors), texts, languages)
+        tokens = [context_tokens(c) for c in contexts] if contexts is not None else None
+        confidence, chosen = self.scores_centred(embed(texts, languages, vectors), texts, languages, tokens)
         out = []
         for row, assigned in zip(confidence, chosen):
             order = np.argsort(-row, kind="stable")

@@ -12,11 +12,12 @@ import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from scipy import sparse
 
 from . import evaluation
 from . import labels as labelling
 from .data import Example, sources
-from .features import Tfidf
+from .features import Tfidf, context_matrix
 from .model import Classifier, adjust, embed
 
 MIXES = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0)
@@ -25,12 +26,14 @@ MIN_TERM_EXAMPLES = 30  # a language with fewer training texts gets no term part
 SINGLE_LABEL = {"action-category"}
 SETTINGS = {
     # C of the two logistic regressions (inverse L2 strength), chosen on validation splits (benchmarks/intelligence.py)
-    "upr-issues": dict(emb_c=4.0, term_c=10.0),
-    "action-category": dict(emb_c=4.0, term_c=10.0),
-    "sdg-goals": dict(emb_c=4.0, term_c=10.0),
-    "national-axes": dict(emb_c=4.0, term_c=10.0),
-    "institutions": dict(emb_c=4.0, term_c=10.0),
+    # context_weight: the value of a context feature (0: the model reads no context), chosen likewise
+    "upr-issues": dict(emb_c=4.0, term_c=10.0, context_weight=0.0),
+    "action-category": dict(emb_c=4.0, term_c=10.0, context_weight=0.0),
+    "sdg-goals": dict(emb_c=4.0, term_c=10.0, context_weight=0.0),
+    "national-axes": dict(emb_c=4.0, term_c=10.0, context_weight=0.0),
+    "institutions": dict(emb_c=4.0, term_c=10.0, context_weight=1.0),
 }
+MIN_CONTEXT_EXAMPLES = 2  # a context feature seen in fewer training texts is not read
 
 Embedder = Callable[[Sequence[str], Sequence[str]], np.ndarray]
 
@@ -84,14 +87,34 @@ def _fit_linear(x, y: np.ndarray, *, multi_label: bool, c: float, sparse_input: 
     return w, b
 
 
-def _fit_parts(texts, languages, x_emb, y, *, multi_label: bool, emb_c: float, term_c: float, term_languages):
+def _with_and_without(features, c: np.ndarray):
+    """Every row twice: with its context features, then with none — so that the model learns both to use a
+    context and to do without one (a recommendation typed in without its mechanism)."""
+    if not c.shape[1]:
+        return features
+    if sparse.issparse(features):
+        return sparse.vstack(
+            [sparse.hstack([features, c], format="csr"), sparse.hstack([features, np.zeros_like(c)], format="csr")],
+            format="csr",
+        )
+    return np.vstack([np.hstack([features, c]), np.hstack([features, np.zeros_like(c)])])
+
+
+def _fit_parts(
+    texts, languages, x_emb, y, *, multi_label: bool, emb_c: float, term_c: float, term_languages, c: np.ndarray
+):
+    """The two linear parts; ``c``: the rows' context features (no columns: a model without contexts)."""
     arrays, config = {}, {}
-    arrays["emb_W"], arrays["emb_b"] = _fit_linear(x_emb, y, multi_label=multi_label, c=emb_c, sparse_input=False)
+    twice = (lambda y: np.vstack([y, y])) if c.shape[1] else (lambda y: y)
+    arrays["emb_W"], arrays["emb_b"] = _fit_linear(
+        _with_and_without(x_emb, c), twice(y), multi_label=multi_label, c=emb_c, sparse_input=False
+    )
     rows = [i for i, lang in enumerate(languages) if lang in term_languages]
     if rows:
         tfidf = Tfidf.fit([texts[i] for i in rows], [languages[i] for i in rows])
         m = tfidf.transform([texts[i] for i in rows], [languages[i] for i in rows])
-        w, b = _fit_linear(m, y[rows], multi_label=multi_label, c=term_c, sparse_input=True)
+        m = _with_and_without(m, c[rows])
+        w, b = _fit_linear(m, twice(y[rows]), multi_label=multi_label, c=term_c, sparse_input=True)
         arrays.update(term_W=w.astype(np.float16), term_b=b, idf=tfidf.idf)
         config["vocabulary"] = tfidf.vocabulary
     config["term_languages"] = list(term_languages) if rows else []
@@ -151,10 +174,14 @@ def _matrix(examples: Sequence[Example], labels: list[str]) -> np.ndarray:
     return y
 
 
-def measure(task: str, classifier: Classifier, examples: Sequence[Example], x_emb: np.ndarray) -> dict[str, dict]:
-    """Metrics of ``classifier`` on ``examples`` (their centred embeddings ``x_emb``), per language and overall."""
+def measure(
+    task: str, classifier: Classifier, examples: Sequence[Example], x_emb: np.ndarray, *, contexts: bool = True
+) -> dict[str, dict]:
+    """Metrics of ``classifier`` on ``examples`` (their centred embeddings ``x_emb``), per language and overall;
+    ``contexts``: whether the model is given the examples' contexts."""
     texts, languages = [e.text for e in examples], [e.language for e in examples]
-    p, chosen = classifier.scores_centred(x_emb, texts, languages)
+    given = [e.context for e in examples] if contexts else None
+    p, chosen = classifier.scores_centred(x_emb, texts, languages, given)
     out = {}
     for language in sorted(set(languages)) + (["all"] if len(set(languages)) > 1 else []):
         rows = [i for i, lang in enumerate(languages) if language in ("all", lang)]
@@ -172,11 +199,15 @@ def train(
     seed: int = 0,
     log: Callable[[str], None] = lambda line: None,
     settings: dict | None = None,
+    split: Callable[[str, int], str] = split_of,
 ) -> Classifier:
     """A classifier for ``task`` learned from ``examples`` (codes as labels); its card holds held-out metrics.
 
     ``embedder(texts, languages)``: centred, normalised embeddings (the default encodes with ``rasd.semantic``).
     ``refit``: fit the final model on all examples (the benchmark keeps the one fitted on the training part).
+    ``split(group, seed)``: the part of each group ("train", "validation", "test").
+    Examples with a ``context`` teach the model to read it (``settings["context_weight"]`` > 0); each training text
+    is then learned twice, with and without its context, and the thresholds are chosen on both.
     """
     if task == "sdg-targets":
         raise ValueError("sdg-targets is made from the sdg-goals model: use train_targets")
@@ -187,7 +218,7 @@ def train(
     log(f"{task}: {len(examples)} examples, {len(labels)} labels; encoding")
     x_emb = embedder(texts, languages)
     y = _matrix(examples, labels)
-    part = np.array([split_of(e.group, seed) for e in examples])
+    part = np.array([split(e.group, seed) for e in examples])
     train_rows, val_rows, test_rows = (np.flatnonzero(part == name) for name in ("train", "validation", "test"))
     if len(train_rows) == 0 or len(val_rows) == 0:
         # Too few groups to spare a validation part: thresholds are chosen on the training texts themselves.
@@ -195,10 +226,20 @@ def train(
         val_rows = train_rows
     counts = {lang: sum(languages[i] == lang for i in train_rows) for lang in set(languages)}
     term_languages = sorted(lang for lang, n in counts.items() if n >= MIN_TERM_EXAMPLES)
+    context_weight = float(settings.get("context_weight", 0.0))
+    context_counts: dict[str, int] = {}
+    for i in train_rows:
+        for token in examples[i].context:
+            context_counts[token] = context_counts.get(token, 0) + 1
+    context_vocabulary = (
+        sorted(t for t, n in context_counts.items() if n >= MIN_CONTEXT_EXAMPLES) if context_weight > 0 else []
+    )
+    contexts = [e.context for e in examples]
+    c_all = context_matrix(contexts, len(examples), context_vocabulary, context_weight)
 
     def fit(rows):
         rows = list(rows)
-        return _fit_parts(
+        arrays, config = _fit_parts(
             [texts[i] for i in rows],
             [languages[i] for i in rows],
             x_emb[rows],
@@ -207,20 +248,29 @@ def train(
             emb_c=settings["emb_c"],
             term_c=settings["term_c"],
             term_languages=term_languages,
+            c=c_all[rows],
         )
+        if context_vocabulary:
+            config.update(context_vocabulary=context_vocabulary, context_weight=context_weight)
+        return arrays, config
 
     log(f"{task}: fitting on {len(train_rows)} training examples")
     arrays, config = fit(train_rows)
     classifier = Classifier(task=task, labels=labels, multi_label=multi_label, card={}, arrays=arrays, config=config)
 
-    # Validation: the mix of the two parts, then the thresholds of each way of predicting.
+    # Validation: the mix of the two parts, then the thresholds of each way of predicting. A model that reads
+    # contexts is validated on each text with and without its context: one mix and one set of thresholds serve both.
+    c_val = c_all[val_rows]
+    if context_vocabulary:
+        val_rows = np.concatenate([val_rows, val_rows])
+        c_val = np.vstack([c_val, np.zeros_like(c_val)])
     v_texts, v_langs = [texts[i] for i in val_rows], [languages[i] for i in val_rows]
-    p_emb = classifier._emb_probabilities(x_emb[val_rows])
+    p_emb = classifier._emb_probabilities(x_emb[val_rows], c_val)
     termed = np.array([lang in term_languages for lang in v_langs], bool)
     p_term = np.zeros_like(p_emb)
     if termed.any() and classifier.tfidf is not None:
         p_term[termed] = classifier._term_probabilities(
-            [t for t, k in zip(v_texts, termed) if k], [lang for lang, k in zip(v_langs, termed) if k]
+            [t for t, k in zip(v_texts, termed) if k], [lang for lang, k in zip(v_langs, termed) if k], c_val[termed]
         )
     y_val = y[val_rows].astype(bool)
 
@@ -260,6 +310,12 @@ def train(
         f"{task}: held-out "
         + "; ".join(f"{lang}: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()) for lang, m in metrics.items())
     )
+    text_only = measure(task, classifier, test, x_emb[test_rows], contexts=False) if test and context_vocabulary else {}
+    if text_only:
+        log(
+            f"{task}: held-out, text only "
+            + "; ".join(f"{lang}: " + ", ".join(f"{k} {v:.3f}" for k, v in m.items()) for lang, m in text_only.items())
+        )
 
     if refit:
         log(f"{task}: fitting the final model on all {len(examples)} examples")
@@ -277,6 +333,12 @@ def train(
         + ("; per-label thresholds chosen on a validation split" if multi_label else "")
         + ("; an axis at least as probable as its sub-axes" if config.get("parent_max") else "")
         + ("; the most probable label, after per-label biases chosen on a validation split" if not multi_label else "")
+        + (
+            "; both parts also read who made the recommendation (mechanism, its kind, recommending states) when "
+            "given, trained with and without it"
+            if context_vocabulary
+            else ""
+        )
     )
     card = dict(
         task=task,
@@ -287,8 +349,12 @@ def train(
             lang: {k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()} for lang, m in metrics.items()
         },
         labels=len(labels),
-        split=dict(train=len(train_rows), validation=len(val_rows), test=len(test_rows), by="group"),
+        split=dict(train=len(train_rows), validation=len(np.unique(val_rows)), test=len(test_rows), by="group"),
     )
+    if text_only:
+        card["metrics_text_only"] = {
+            lang: {k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()} for lang, m in text_only.items()
+        }
     return Classifier(task=task, labels=labels, multi_label=multi_label, card=card, arrays=arrays, config=config)
 
 

@@ -31,6 +31,21 @@ def add_input_arguments(parser, *, labels: bool, required: bool = True) -> None:
         )
 
 
+def add_context_argument(parser) -> None:
+    parser.add_argument(
+        "--mechanism-column",
+        help="a column holding each text's mechanism code as Rasd stores it (UPR, CEDAW, CRC, SR on torture…): the "
+        "national-axes and institutions models read it beside the text",
+    )
+
+
+def contexts_of(rows: list[dict], column: str | None) -> list[dict] | None:
+    """Each row's context for the classifiers (its mechanism), or None without a mechanism column."""
+    if not column:
+        return None
+    return [{"mechanism": (row.get(column) or "").strip()} for row in rows]
+
+
 def rows_read(path: Path, columns: list[str]) -> tuple[list[str], list[dict]]:
     """The header and rows of a CSV file; ``CommandError`` naming what is missing."""
     if not path.is_file():

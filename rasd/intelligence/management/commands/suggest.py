@@ -9,7 +9,15 @@ from rasd.intelligence.engine.evaluation import confidences
 from rasd.intelligence.engine.labels import vocabulary
 from rasd.intelligence.engine.model import TOP
 
-from ._files import add_input_arguments, add_task_argument, languages_of, rows_read, text_of
+from ._files import (
+    add_context_argument,
+    add_input_arguments,
+    add_task_argument,
+    contexts_of,
+    languages_of,
+    rows_read,
+    text_of,
+)
 
 COLUMNS = ("language", "suggested_labels", "suggested_names", "scores")
 
@@ -24,10 +32,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         add_task_argument(parser)
         add_input_arguments(parser, labels=False)
+        add_context_argument(parser)
         parser.add_argument("--output", required=True, help="the CSV file to write")
 
-    def handle(self, *args, task, input, text_column, language, output, **options):
-        header, rows = rows_read(input, [text_column])
+    def handle(self, *args, task, input, text_column, language, output, mechanism_column, **options):
+        header, rows = rows_read(input, [text_column, *([mechanism_column] if mechanism_column else [])])
         try:
             classifier = classifier_load(task)
         except ModelMissing as exc:
@@ -38,9 +47,14 @@ class Command(BaseCommand):
         texts = [text_of(row, text_column) for row in rows]
         languages = languages_of(texts, language)
         present = [i for i, text in enumerate(texts) if text]
+        contexts = contexts_of(rows, mechanism_column)
         with tqdm(total=len(present), desc=task, unit="texts", file=self.stderr._out, dynamic_ncols=True) as bar:
             found, found_chosen = confidences(
-                classifier, [texts[i] for i in present], [languages[i] for i in present], progress=bar.update
+                classifier,
+                [texts[i] for i in present],
+                [languages[i] for i in present],
+                progress=bar.update,
+                contexts=[contexts[i] for i in present] if contexts else None,
             )
         p = np.zeros((len(texts), len(classifier.labels)), np.float32)
         chosen = np.zeros(p.shape, bool)
