@@ -330,3 +330,17 @@ def test_setup_demo_publishes_the_upr_review_once_and_then_leaves_the_coordinato
     call_command("setup_demo", stdout=io.StringIO())
     assert not Publication.objects.filter(recommendation=withdrawn).exists()
     assert Publication.objects.count() == upr.count() - 1
+
+
+def test_the_portal_and_the_staff_list_page_their_long_lists_with_the_same_links(client, people):
+    recommendations_publish(recommendations=Recommendation.objects.filter(source="didh")[:60], by=people.alice)
+    public = page(client, "/portal/?page=2")
+    assert (
+        'rel="prev"' in public and 'rel="next"' in public and 'aria-current="page"><span class="page-link">2<' in public
+    )
+    assert "hx-boost" not in public[public.index('aria-label="Pages"') - 80 :][:200]
+
+    login(client, people.alice)
+    staff = page(client, "/recommendations/?page=2")
+    nav = staff[staff.index('aria-label="Pages"') :][:200]
+    assert 'hx-boost="true"' in nav and 'rel="prev"' in staff and 'rel="next"' in staff
