@@ -23,9 +23,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from rasd.core.history import history_verify
-from rasd.core.tasks_recovery import MAX_ATTEMPTS, TaskInterrupted, tasks_recover
+from rasd.core.tasks_recovery import MAX_ATTEMPTS, ORPHAN_AFTER, TaskInterrupted, tasks_recover
 from rasd.imports.models import ImportJob
-from rasd.imports.recovery import ORPHAN_AFTER
 from rasd.imports.services import import_file, import_job_create
 from rasd.imports.tasks import import_job_task
 from rasd.recommendations.models import Recommendation

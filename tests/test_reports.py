@@ -405,6 +405,28 @@ def test_a_report_whose_worker_stopped_twice_is_marked_failed_with_the_reason(pe
     assert report.status == GeneratedReport.Status.FAILED and report.message.startswith("Interrupted")
 
 
+def test_reports_left_without_a_task_are_queued_again_or_given_up(people, review):
+    from django.utils import timezone
+
+    from rasd.core.tasks_recovery import ORPHAN_AFTER
+
+    queued, running = (
+        services.generated_report_request(by=people.alice, kind="matrix", format="xlsx", language="en", review=review)
+        for _ in range(2)
+    )
+    DBTaskResult.objects.all().delete()  # the server stopped before their tasks were written, or they were lost
+    GeneratedReport.objects.filter(pk=running.pk).update(status=GeneratedReport.Status.RUNNING)
+    GeneratedReport.objects.update(created_at=timezone.now() - ORPHAN_AFTER)
+
+    recovery = tasks_recover()
+
+    assert sorted(recovery.other) == sorted([f"report #{queued.pk}: queued", f"report #{running.pk}: failed"])
+    running.refresh_from_db()
+    assert running.status == GeneratedReport.Status.FAILED and running.message.startswith("Interrupted")
+    (task,) = DBTaskResult.objects.filter(task_path="rasd.reports.tasks.generated_report_task")
+    assert task.args_kwargs["kwargs"] == {"report_id": queued.pk}
+
+
 def test_the_report_pages_have_no_inline_script_or_style_and_name_their_direction(client, people, review, world):
     done = draft(people, review)
     waiting = services.generated_report_request(

@@ -18,15 +18,21 @@ A task interrupted a second time is marked failed instead of queued a third time
 (a file too large for the memory) would otherwise stop the worker at every start.
 """
 
+import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
+
+# A record saved less than this long ago may be waiting for its task, which is queued just after it: not an orphan.
+ORPHAN_AFTER = datetime.timedelta(minutes=1)
 
 # How many workers may take a task before it is given up: each one that takes it records its id in worker_ids.
 MAX_ATTEMPTS = 2
@@ -95,3 +101,40 @@ def _task_fail(result: DBTaskResult) -> str:
     )
     logger.error("Task %s (%s) was interrupted again; marked failed.", result.pk, result.task_path)
     return "failed"
+
+
+def task_record_id(result: DBTaskResult, argument: str) -> int | None:
+    """The id of the record a task was queued for: its keyword ``argument``, or its first positional argument."""
+    kwargs, args = result.args_kwargs.get("kwargs") or {}, result.args_kwargs.get("args") or []
+    return kwargs.get(argument, args[0] if args else None)
+
+
+def records_orphaned_recover(
+    *,
+    records: models.QuerySet,
+    task_path: str,
+    argument: str,
+    running: str,
+    give_up: Callable[[models.Model], None],
+    enqueue: Callable[[int], object],
+    label: str,
+) -> list[str]:
+    """Settle the unfinished ``records`` (imports, reports…) that no task is working on: a ``running`` one whose
+    task is gone is given up (``give_up``); a queued one whose task was never written (the server stopped between
+    saving the record and queuing its task) is queued now (``enqueue`` with its id). Returns what was done, one
+    line per record, named with ``label``."""
+    pending = DBTaskResult.objects.filter(
+        task_path=task_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    )
+    with_task = {task_record_id(result, argument) for result in pending}
+    settled = []
+    for record in records.filter(created_at__lt=timezone.now() - ORPHAN_AFTER):
+        if record.pk in with_task:
+            continue
+        if record.status == running:
+            give_up(record)
+            settled.append(f"{label} #{record.pk}: failed")
+        else:
+            enqueue(record.pk)
+            settled.append(f"{label} #{record.pk}: queued")
+    return settled

@@ -4,31 +4,23 @@ Writing a report changes nothing but its own record and file, so an interrupted 
 the start when its task is queued again; given up, its page says so.
 """
 
-import datetime
-
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from rasd.core.tasks_recovery import records_orphaned_recover, task_record_id
 from rasd.reports.models import GeneratedReport
 
 TASK_PATH = "rasd.reports.tasks.generated_report_task"
-ORPHAN_AFTER = datetime.timedelta(minutes=1)
 
 
 def interrupted_message() -> str:
     return _("Interrupted: the worker stopped before the report was written. Ask for it again.")
 
 
-def _report_id(result: DBTaskResult) -> int | None:
-    kwargs, args = result.args_kwargs.get("kwargs") or {}, result.args_kwargs.get("args") or []
-    return kwargs.get("report_id", args[0] if args else None)
-
-
 def generated_report_task_interrupted(result: DBTaskResult, outcome: str) -> None:
     """The task of a report was queued again (``outcome`` "requeued") or given up ("failed"): say so on it."""
-    report = GeneratedReport.objects.filter(pk=_report_id(result)).first()
+    report = GeneratedReport.objects.filter(pk=task_record_id(result, "report_id")).first()
     if report is None or report.is_finished:
         return
     if outcome == "requeued":
@@ -50,22 +42,14 @@ def generated_reports_orphaned_recover() -> list[str]:
     server stopped between saving the request and queuing it) is queued now."""
     from rasd.reports.tasks import generated_report_task
 
-    settled_before = timezone.now() - ORPHAN_AFTER
-    pending = DBTaskResult.objects.filter(
-        task_path=TASK_PATH, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    return records_orphaned_recover(
+        records=GeneratedReport.objects.filter(
+            status__in=[GeneratedReport.Status.QUEUED, GeneratedReport.Status.RUNNING]
+        ),
+        task_path=TASK_PATH,
+        argument="report_id",
+        running=GeneratedReport.Status.RUNNING,
+        give_up=generated_report_interrupted,
+        enqueue=lambda pk: generated_report_task.enqueue(report_id=pk),
+        label="report",
     )
-    with_task = {_report_id(result) for result in pending}
-    settled = []
-    reports = GeneratedReport.objects.filter(
-        status__in=[GeneratedReport.Status.QUEUED, GeneratedReport.Status.RUNNING], created_at__lt=settled_before
-    )
-    for report in reports:
-        if report.pk in with_task:
-            continue
-        if report.status == GeneratedReport.Status.RUNNING:
-            generated_report_interrupted(report)
-            settled.append(f"report #{report.pk}: failed")
-        else:
-            generated_report_task.enqueue(report_id=report.pk)
-            settled.append(f"report #{report.pk}: queued")
-    return settled
