@@ -9,7 +9,8 @@ union-find with an anchor guard):
     own; a recommendation's French and Arabic texts are the true "same recommendation" pairs. The pairs that the
     grouping puts in one group are compared with them: precision (pairs found that are twins) and recall (twins
     found), at a few cross-language thresholds (the group floor 0.10 below each), to choose ``CROSS_THRESHOLD``,
-    and with the cosine alone (one threshold for every pair, no mutual-nearest rule) for comparison. Precision is
+    then at a few ratio margins over the neighbourhood at that threshold, to choose ``CROSS_MARGIN``, and with the
+    cosine alone (one threshold for every pair, no mutual-nearest rule) for comparison. Precision is
     given over the French/Arabic pairs found and over all pairs found: a French/French pair is never a twin, but
     it is not always wrong either (the set has the same ask reworded in several cycles).
 (b) UPR Info. The 33,538 English recommendations of data/samples/upr_info_2008_2014.csv, one item each: the groups
@@ -50,6 +51,7 @@ UPR_INFO = BASE_DIR / "data" / "samples" / "upr_info_2008_2014.csv"
 SECTION = "## Intelligence: near-duplicates"
 BULLET = re.compile(r"^[\s\-–•·\u00a0]+")  # what rasd/imports/sources/didh.py removes
 CROSS_THRESHOLDS = (0.40, 0.45, 0.50, 0.55, 0.60, 0.70)
+CROSS_MARGINS = (1.04, 1.06, 1.08, 1.10, 1.12)
 COSINE_ALONE = (0.50, 0.60, 0.70)
 
 
@@ -58,14 +60,20 @@ def as_imported(text: str) -> str:
     return "" if text == "null" else BULLET.sub("", text).strip()
 
 
-def grouping(texts, languages, vectors, *, same: float, cross: float, floor: float, states=None):
+def grouping(texts, languages, vectors, *, same: float, cross: float, margin: float, floor: float, states=None):
     """Groups of item indexes, as the product makes them from these items (within each state under review:
     ``states``, default one), and the seconds it took."""
     start = time.perf_counter()
     owners = np.arange(len(texts))
     states = [""] * len(texts) if states is None else states
     pairs = duplicates.near_pairs_within(
-        vectors, owners, np.array(languages), np.array(states), same_threshold=same, cross_threshold=cross
+        vectors,
+        owners,
+        np.array(languages),
+        np.array(states),
+        same_threshold=same,
+        cross_threshold=cross,
+        cross_margin=margin,
     )
     keys = (f"{state}:{index_text(t, lang)}" for state, t, lang in zip(states, texts, languages))
     duplicates.exact_pairs(enumerate(keys), pairs=pairs)
@@ -80,14 +88,16 @@ def pairs_within(groups) -> set[tuple[int, int]]:
 def part_twins(encoder: engine.Encoder) -> tuple[list[str], dict]:
     with open(DEMO, encoding="utf-8", newline="") as f:
         rows = [(as_imported(r["text_fr"]), as_imported(r["text_ar"])) for r in csv.DictReader(f)]
-    texts, languages, twins = [], [], set()
-    for fr, ar in rows:
+    texts, languages, twins, owners = [], [], set(), []
+    for owner, (fr, ar) in enumerate(rows):
         if fr:
             texts.append(fr)
             languages.append("fr")
+            owners.append(owner)
         if ar:
             texts.append(ar)
             languages.append("ar")
+            owners.append(owner)
         if fr and ar:
             twins.add((len(texts) - 2, len(texts) - 1))
     start = time.perf_counter()
@@ -109,11 +119,26 @@ def part_twins(encoder: engine.Encoder) -> tuple[list[str], dict]:
     ]
     curve = {}
     same = duplicates.SAME_THRESHOLD
-    runs = [(f"cosine alone ≥ {t:.2f} ({t - 0.10:.2f})", t, t, t - 0.10) for t in COSINE_ALONE] + [
-        (f"{same:.2f} / mutual nearest ≥ {t:.2f} ({t - 0.10:.2f})", same, t, t - 0.10) for t in CROSS_THRESHOLDS
-    ]
-    for label, same_t, cross_t, floor in runs:
-        groups, _ = grouping(texts, languages, vectors, same=same_t, cross=cross_t, floor=floor)
+    cross = duplicates.CROSS_THRESHOLD
+    runs = (
+        [(f"cosine alone ≥ {t:.2f} ({t - 0.10:.2f})", t, t, 0.0, round(t - 0.10, 2)) for t in COSINE_ALONE]
+        + [
+            (f"{same:.2f} / mutual nearest ≥ {t:.2f} ({t - 0.10:.2f})", same, t, 0.0, round(t - 0.10, 2))
+            for t in CROSS_THRESHOLDS
+        ]
+        + [
+            (
+                f"{same:.2f} / mutual nearest ≥ {cross:.2f}, margin ≥ {m:.2f} ({cross - 0.10:.2f})",
+                same,
+                cross,
+                m,
+                round(cross - 0.10, 2),
+            )
+            for m in CROSS_MARGINS
+        ]
+    )
+    for label, same_t, cross_t, margin, floor in runs:
+        groups, _ = grouping(texts, languages, vectors, same=same_t, cross=cross_t, margin=margin, floor=floor)
         found = pairs_within(groups)
         crossing = {p for p in found if languages[p[0]] != languages[p[1]]}
         # A non-twin French/Arabic pair in a group that also holds two texts in one language (the same ask
@@ -125,7 +150,11 @@ def part_twins(encoder: engine.Encoder) -> tuple[list[str], dict]:
         precision_cross = hits / len(crossing) if crossing else 1.0
         precision = hits / len(found) if found else 1.0
         recall = hits / len(twins)
-        product = same_t == same and (cross_t, floor) == (duplicates.CROSS_THRESHOLD, duplicates.GROUP_FLOOR)
+        product = same_t == same and (cross_t, margin, floor) == (
+            duplicates.CROSS_THRESHOLD,
+            duplicates.CROSS_MARGIN,
+            duplicates.GROUP_FLOOR,
+        )
         if product:
             curve["product"] = (precision_cross, precision, recall)
         lines.append(
@@ -134,7 +163,60 @@ def part_twins(encoder: engine.Encoder) -> tuple[list[str], dict]:
             f"{precision:.3f} | {recall:.3f} | {len(crossing - twins)}: {with_repeat} |"
         )
         print(lines[-1], flush=True)
+    lines += [
+        "",
+        *halves_check(texts, languages, vectors, twins, owners, [run[1:] for run in runs[len(COSINE_ALONE) :]]),
+    ]
     return lines, curve
+
+
+def halves_check(texts, languages, vectors, twins, owners, rules, seeds=(0, 1, 2)) -> list[str]:
+    """Is the rule chosen on the twins chosen well, or only for them? The recommendations split in two halves at
+    random: on one half, the rule (among ``rules``: same, cross, margin, floor) of best French/Arabic precision
+    with a recall ≥ 0.90; on the other half, that rule beside the rule before the margin (mutual nearest ≥ 0.50)."""
+
+    def scores(items, rule):
+        same, cross, margin, floor = rule
+        groups, _ = grouping(
+            [texts[i] for i in items],
+            [languages[i] for i in items],
+            vectors[items],
+            same=same,
+            cross=cross,
+            margin=margin,
+            floor=floor,
+        )
+        found = {(items[a], items[b]) for a, b in pairs_within(groups)}
+        crossing = {p for p in found if languages[p[0]] != languages[p[1]]}
+        inside = {p for p in twins if p[0] in set(items)}
+        hits = len(crossing & inside)
+        return (hits / len(crossing) if crossing else 1.0), hits / len(inside)
+
+    before = (duplicates.SAME_THRESHOLD, 0.50, 0.0, 0.40)
+    lines = [
+        "Halves (the recommendations split in two at random; a rule chosen on one half, measured on the other, "
+        "beside mutual nearest ≥ 0.50 without margin):",
+        "",
+        "| split | rule chosen (threshold, margin) | on its half: precision, recall | other half: precision, recall "
+        "| other half, before: precision, recall |",
+        "|---|---|---|---|---|",
+    ]
+    for seed in seeds:
+        shuffled = np.random.default_rng(seed).permutation(max(owners) + 1)
+        half = set(shuffled[: len(shuffled) // 2].tolist())
+        a = np.array([i for i, o in enumerate(owners) if o in half])
+        b = np.array([i for i, o in enumerate(owners) if o not in half])
+        for name, choose, other in ((f"{seed}: A → B", a, b), (f"{seed}: B → A", b, a)):
+            measured = {rule: scores(choose, rule) for rule in rules}
+            chosen = max((r for r in rules if measured[r][1] >= 0.90), key=lambda r: measured[r][0])
+            p, r = scores(other, chosen)
+            p0, r0 = scores(other, before)
+            lines.append(
+                f"| {name} | {chosen[1]:.2f}, {chosen[2]:.2f} | {measured[chosen][0]:.3f}, {measured[chosen][1]:.3f} "
+                f"| {p:.3f}, {r:.3f} | {p0:.3f}, {r0:.3f} |"
+            )
+            print(lines[-1], flush=True)
+    return lines
 
 
 def part_upr(encoder: engine.Encoder) -> list[str]:
@@ -153,6 +235,7 @@ def part_upr(encoder: engine.Encoder) -> list[str]:
         vectors,
         same=duplicates.SAME_THRESHOLD,
         cross=duplicates.CROSS_THRESHOLD,
+        margin=duplicates.CROSS_MARGIN,
         floor=duplicates.GROUP_FLOOR,
         states=[r["To"] for r in rows],
     )
@@ -177,7 +260,7 @@ def part_upr(encoder: engine.Encoder) -> list[str]:
     lines = [
         f"(b) UPR Info: {len(texts)} English recommendations, encoded in {encode_s:.0f} s "
         f"({len(texts) / encode_s:.0f}/s, identical texts once); grouped in {group_s:.1f} s "
-        f"(of which the vector pairs {near_s:.1f} s: each state under review apart, blocks of {duplicates.BLOCK_ROWS} rows × all its rows).",
+        f"(the vector pairs alone, computed again: {near_s:.1f} s; each state under review apart, blocks of {duplicates.BLOCK_ROWS} rows × all its rows).",
         f"- {len(groups)} groups holding {grouped} recommendations; sizes: "
         + ", ".join(f"{size}: {count}" for size, count in sorted(sizes.items())[:8])
         + (f", up to {max(sizes)}" if sizes and max(sizes) > 8 else "")
@@ -207,7 +290,8 @@ def part_duplicates() -> list[str]:
         *twin_lines,
         "",
         f"At the product's thresholds ({duplicates.SAME_THRESHOLD:.2f} in one language, mutual nearest "
-        f"≥ {duplicates.CROSS_THRESHOLD:.2f} across languages, floor {duplicates.GROUP_FLOOR:.2f}): precision "
+        f"≥ {duplicates.CROSS_THRESHOLD:.2f} across languages with a margin ≥ {duplicates.CROSS_MARGIN:.2f} over the "
+        f"{duplicates.MARGIN_K} nearest, floor {duplicates.GROUP_FLOOR:.2f}): precision "
         f"{precision_cross:.3f} on French/Arabic pairs ({precision:.3f} on all pairs), recall {recall:.3f} "
         f"(goal precision ≥ 0.95 at recall ≥ 0.90 on French/Arabic pairs: {goal}).",
         "",

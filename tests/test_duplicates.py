@@ -201,6 +201,28 @@ def test_across_languages_only_mutual_nearest_texts_are_paired():
     assert set(pairs) == {(0, 2)}
 
 
+def arabic_around_one_french_text(cosines: list[float]) -> np.ndarray:
+    """A French text, then one Arabic text per cosine to it, the Arabic texts far from one another."""
+    rows = [[1.0, 0.0, 0.0, 0.0]]
+    for axis, c in enumerate(cosines, start=1):
+        row = [c, 0.0, 0.0, 0.0]
+        row[axis] = float(np.sqrt(1 - c * c))
+        rows.append(row)
+    return unit(*rows)
+
+
+def test_across_languages_a_mutual_nearest_pair_must_stand_out_from_its_neighbours():
+    languages = np.array(["fr", "ar", "ar", "ar"])
+    # A translation: 0.80, well above the French text's other Arabic neighbours (0.30).
+    translated = arabic_around_one_french_text([0.80, 0.30, 0.30])
+    assert set(duplicates.near_pairs(translated, np.arange(4), languages)) == {(0, 1)}
+    # Three Arabic texts on the French text's subject (0.62, 0.60, 0.59): the nearest is above the threshold and
+    # mutual, but no closer to it than the others; its margin 0.62 / ((0.603 + 0.62) / 2) = 1.01 is below 1.08.
+    on_the_subject = arabic_around_one_french_text([0.62, 0.60, 0.59])
+    assert duplicates.near_pairs(on_the_subject, np.arange(4), languages) == {}
+    assert set(duplicates.near_pairs(on_the_subject, np.arange(4), languages, cross_margin=1.0)) == {(0, 1)}
+
+
 def test_a_recommendation_with_its_own_translation_is_not_paired_with_another_language_on_its_subject():
     # Recommendation 0 in French and Arabic (cosine 0.80); recommendation 1 in French only, on the same subject as
     # the Arabic (0.66) but not the same ask. The Arabic text's nearest French text is its own.

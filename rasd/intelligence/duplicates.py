@@ -28,13 +28,19 @@ import numpy as np
 #   between 0.80 and 0.85 come different asks in the same words ("premier" / "deuxième Protocole facultatif").
 # - A translation scores lower (twins: median 0.71, one in ten below 0.56) and as high as the nearest other text
 #   on the same subject, so no cosine alone separates them. What does: 93% of twins are each other's nearest text
-#   in the other's language. A pair in two languages is taken when it is that ("mutual nearest") and above 0.50.
+#   in the other's language. A pair in two languages is taken when it is that ("mutual nearest"), above 0.40, and
+#   stands out from its neighbourhood: its cosine is at least ``CROSS_MARGIN`` times the mean of the two texts'
+#   ``MARGIN_K`` nearest in each other's language (a ratio margin, as in parallel-corpus mining). Two texts that are
+#   each other's nearest only because their subject has no closer text score about as high as their other
+#   neighbours; a translation scores above them.
 SAME_THRESHOLD = 0.85
-CROSS_THRESHOLD = 0.50
+CROSS_THRESHOLD = 0.40
+CROSS_MARGIN = 1.08
+MARGIN_K = 3
 # How close every member must stay to its group's anchor (see ``groups_join``): below the cross-language threshold,
 # so that a group is not cut between translations, and high enough that a chain of pairs cannot drift to another
 # subject (two random recommendations score about 0.1).
-GROUP_FLOOR = 0.40
+GROUP_FLOOR = 0.30
 TOP_K = 20  # neighbours kept per row: a text repeated more often is still joined, through its neighbours' neighbours
 BLOCK_ROWS = 64
 # An exact match needs this many words: "Accepted." or "Noted" repeated is not the same ask.
@@ -69,14 +75,16 @@ def near_pairs(
     *,
     same_threshold: float = SAME_THRESHOLD,
     cross_threshold: float = CROSS_THRESHOLD,
+    cross_margin: float = CROSS_MARGIN,
     top_k: int = TOP_K,
     block_rows: int = BLOCK_ROWS,
     pairs: Pairs | None = None,
 ) -> Pairs:
     """Pairs of owners (recommendations) with near-duplicate rows, with their best cosine: any two rows at least
     ``same_threshold`` apart (among each row's ``top_k`` nearest), and two rows in different languages that are
-    each other's nearest in the other's language (their own recommendation's versions included) and at least
-    ``cross_threshold``.
+    each other's nearest in the other's language (their own recommendation's versions included), at least
+    ``cross_threshold``, and at least ``cross_margin`` times the mean cosine of their ``MARGIN_K`` nearest rows in
+    each other's language.
 
     ``matrix``: unit rows (centred); ``owners[i]``: whose row ``i`` is; ``languages[i]``: its language. The rows of
     one owner (the language versions of one recommendation) are never paired with each other.
@@ -91,15 +99,20 @@ def near_pairs(
     # Each row's nearest row in each language (-1: none) and its cosine.
     nearest = np.full((n, len(columns)), -1, dtype=np.int64)
     nearest_score = np.full((n, len(columns)), -2.0, dtype=np.float32)
+    neighbourhood = np.zeros((n, len(columns)), dtype=np.float32)  # mean cosine of the MARGIN_K nearest
     k = min(top_k, n)
     for start in range(0, n, block_rows):
         scores = matrix[start : start + block_rows] @ matrix.T
         # The nearest in each language counts the row's own other versions: an Arabic text whose recommendation
         # has its French version is that French text's twin, not the twin of another French text on its subject.
         for slot, cols in enumerate(columns.values()):
-            best = (scores if len(cols) == n else scores[:, cols]).argmax(axis=1)
+            in_language = scores if len(cols) == n else scores[:, cols]
+            best = in_language.argmax(axis=1)
             nearest[start : start + len(scores), slot] = cols[best]
-            nearest_score[start : start + len(scores), slot] = scores[np.arange(len(scores)), cols[best]]
+            nearest_score[start : start + len(scores), slot] = in_language[np.arange(len(scores)), best]
+            k_near = min(MARGIN_K, len(cols))
+            closest = np.partition(in_language, -k_near, axis=1)[:, -k_near:]
+            neighbourhood[start : start + len(scores), slot] = closest.mean(axis=1)
         for row in range(len(scores)):
             scores[row, rows_of[int(owners[start + row])]] = -2.0
         # The rows above the threshold first (few), then each row's best ``k`` of them: no sort of the whole block.
@@ -115,10 +128,12 @@ def near_pairs(
         own = slot_of[languages[row]]
         for slot in range(len(columns)):
             other = nearest[row, slot]
+            around = (neighbourhood[row, slot] + neighbourhood[other, own]) / 2
             if (
                 slot != own
                 and nearest_score[row, slot] >= cross_threshold
                 and nearest[other, own] == row  # mutual
+                and nearest_score[row, slot] >= cross_margin * around
                 and row < other
                 and owners[row] != owners[other]
             ):
