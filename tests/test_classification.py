@@ -14,10 +14,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from rasd.intelligence import engine
-from rasd.intelligence.engine import TASKS, ModelMissing, classifier_load
+from rasd.intelligence.engine import TASKS, ModelMissing, classifier_load, data
 from rasd.intelligence.engine.labels import UnknownLabel, vocabulary
 from rasd.intelligence.training import database_examples
-from rasd.recommendations.models import NationalAxis
+from rasd.recommendations.models import AffectedPerson, NationalAxis
 from rasd.semantic.engine import encoder
 
 TORTURE = {
@@ -36,6 +36,12 @@ TORTURE_ISSUE = "Torture and other CID treatment"
 CATEGORY_RIGHTS_AXIS = "6"  # « la promotion et la protection des droits catégoriels » (women, children, disability…)
 SOCIAL_DEVELOPMENT = "developpement-social-et-solidarite"  # the ministry of solidarity, social development, family
 FOREIGN_AFFAIRS = "affaires-etrangeres"
+REFUGEES = {
+    "en": "Guarantee refugees and asylum seekers access to fair asylum procedures and to reception centres.",
+    "fr": "Garantir aux réfugiés et aux demandeurs d'asile l'accès à des procédures d'asile équitables et à des "
+    "centres d'accueil.",
+    "ar": "ضمان حصول اللاجئين وملتمسي اللجوء على إجراءات لجوء عادلة وعلى مراكز الاستقبال",
+}
 
 
 def run(*args) -> str:
@@ -163,6 +169,37 @@ def test_labels_are_read_in_the_spellings_of_the_shared_data():
     assert vocabulary("institutions").code_of("Affaires Etrangères") == FOREIGN_AFFAIRS
     with pytest.raises(UnknownLabel):
         vocabulary("upr-issues").code_of("Tortures")
+
+
+def test_every_affected_persons_spelling_of_the_ohchr_lists_is_a_uhri_group():
+    groups = vocabulary("affected-persons")
+    with open(data.SLOVENIA, encoding="utf-8", newline="") as f:
+        cells = [row["affected_persons"] for row in csv.DictReader(f)]
+    spellings = {item.strip() for cell in cells for item in cell.split(" | ") if item.strip()}
+    assert len({s.casefold() for s in spellings}) >= 33
+    assert {groups.code_of(s) for s in spellings} <= set(groups.names)
+    # Cycles 2–4 spell some groups differently; UHRI's name today is the code.
+    assert groups.codes_of("Women | girls | Migrants & domestic workers | youth", " | ") == [
+        "Women & girls",
+        "Migrants",
+        "Youth & juveniles",
+    ]
+    lgbti = "Lesbian, gay, bisexual and transgender and intersex persons (LGBTI)"
+    assert groups.code_of("lesbian, gay, bisexual, transgender and intersex persons (LGBTI)") == lgbti
+    assert groups.code_of("general") == "General"  # UHRI's label for a recommendation about no group in particular
+    assert (
+        groups.code_of("Personnes handicapées") == groups.code_of("الأشخاص ذوو الإعاقة") == "Persons with disabilities"
+    )
+    assert groups.code_of("Non-citizens") != groups.code_of("Migrants")  # distinct groups stay distinct
+
+
+def test_the_affected_persons_examples_are_the_slovenia_rows_in_english():
+    examples = data.project_examples("affected-persons")
+    assert {e.language for e in examples} == {"en"} and {e.source for e in examples} == {
+        "OHCHR UPR thematic lists, Slovenia"
+    }
+    assert all(e.labels and len(e.group) == 12 for e in examples)
+    assert sum(e.labels == ("General",) for e in examples) > 0
 
 
 # suggest
@@ -330,6 +367,48 @@ def test_evaluate_stops_at_a_label_that_is_not_one_of_the_task(tmp_path):
         run("evaluate", "--task", "upr-issues", "--input", source, "--text-column", "Text", "--label-column", "Issue")
 
 
+def test_evaluate_reads_the_affected_persons_of_the_ohchr_lists(tmp_path):
+    source = tmp_path / "slovenia.csv"
+    csv_write(
+        source,
+        [
+            {"text": WOMEN["en"], "affected_persons": "Women | girls"},
+            {"text": REFUGEES["en"], "affected_persons": "refugees & asylum seekers | Migrants & domestic workers"},
+        ],
+    )
+    printed = run(
+        "evaluate",
+        "--task",
+        "affected-persons",
+        "--input",
+        source,
+        "--text-column",
+        "text",
+        "--label-column",
+        "affected_persons",
+    )
+    measures = metric_lines(printed)
+    assert measures["task"] == "affected-persons"
+    assert {"precision", "recall", "micro_f1", "macro_f1", "top1_accuracy", "recall_at_3"} <= set(measures)
+    assert measures["top1_accuracy"] == "1.0000"
+
+
+def test_suggest_finds_the_affected_persons_of_an_english_a_french_and_an_arabic_text(tmp_path):
+    source, output = tmp_path / "recs.csv", tmp_path / "out.csv"
+    rows = [{"Text": WOMEN["en"]}, {"Text": REFUGEES["fr"]}, {"Text": REFUGEES["ar"]}]
+    csv_write(source, rows)
+    run("suggest", "--task", "affected-persons", "--input", source, "--text-column", "Text", "--output", output)
+    with open(output, encoding="utf-8") as f:
+        written = list(csv.DictReader(f))
+    assert [r["language"] for r in written] == ["en", "fr", "ar"]
+    assert [r["scores"].split(" | ")[0].split("=")[0] for r in written] == [
+        "Women & girls",
+        "Refugees & asylum seekers",
+        "Refugees & asylum seekers",
+    ]
+    assert all("Refugees & asylum seekers" in r["suggested_labels"].split(" | ") for r in written[1:])
+
+
 # train
 
 
@@ -367,6 +446,20 @@ def test_train_learns_from_the_labels_accepted_in_the_database(recommendation):
     examples = [e for e in database_examples("national-axes") if e.group == f"rec-{recommendation.pk}"]
     assert {e.language for e in examples} == {"fr", "ar"}
     assert all(e.labels == ("6", "6.1") for e in examples)
+
+
+@pytest.mark.django_db
+def test_train_learns_the_affected_persons_of_recommendations_under_uhris_names_today(recommendation):
+    recommendation.affected_persons.set(
+        [
+            AffectedPerson.objects.create(code="Women", name_en="Women"),
+            AffectedPerson.objects.create(code="girls", name_en="girls"),
+            AffectedPerson.objects.create(code="Human rights defenders", name_en="Human rights defenders"),
+        ]
+    )
+    examples = [e for e in database_examples("affected-persons") if e.group == f"rec-{recommendation.pk}"]
+    assert {e.language for e in examples} == {"fr", "ar"}
+    assert all(e.labels == ("Human rights defenders", "Women & girls") for e in examples)
 
 
 def test_a_model_trained_with_contexts_reads_the_mechanism_and_still_answers_without_one():

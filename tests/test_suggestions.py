@@ -18,7 +18,7 @@ from rasd.core.models import HistoryEntry
 from rasd.followup.models import Assignment
 from rasd.intelligence import engine
 from rasd.intelligence.models import Suggestion
-from rasd.intelligence.selectors import suggestions_named, suggestions_pending
+from rasd.intelligence.selectors import label_names, suggestions_named, suggestions_pending
 from rasd.intelligence.services import (
     suggestion_accept,
     suggestion_reject,
@@ -27,7 +27,7 @@ from rasd.intelligence.services import (
     suggestions_reject,
 )
 from rasd.intelligence.tasks import suggestions_refresh_task
-from rasd.recommendations.models import NationalAxis, Recommendation, SdgTarget, Theme
+from rasd.recommendations.models import AffectedPerson, NationalAxis, Recommendation, SdgTarget, Theme
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
@@ -290,6 +290,7 @@ def test_only_coordinators_accept_or_reject_suggestions(people, recommendation, 
 def test_accepting_applies_each_kind_of_label_and_records_who_accepted_it_and_when(people, recommendation, labels):
     rec = recommendation
     rec.national_axes.clear()
+    rec.affected_persons.clear()
     version = rec.version
     accepted = [
         suggestion(rec, Task.UPR_ISSUES, labels.issue),
@@ -298,14 +299,16 @@ def test_accepting_applies_each_kind_of_label_and_records_who_accepted_it_and_wh
         suggestion(rec, Task.NATIONAL_AXES, labels.axis.code),
         suggestion(rec, Task.ACTION_CATEGORY, "5"),
         suggestion(rec, Task.INSTITUTIONS, "justice", 0.72),
+        suggestion(rec, Task.AFFECTED_PERSONS, "Persons with disabilities"),
     ]
 
-    assert suggestions_accept(suggestions=accepted, by=people.alice) == 6
+    assert suggestions_accept(suggestions=accepted, by=people.alice) == 7
 
     rec.refresh_from_db()
     assert rec.themes.filter(vocabulary="upr_info", code=labels.issue).exists()
     assert list(rec.sdg_targets.values_list("code", flat=True)) == ["16.3"]
     assert list(rec.national_axes.all()) == [labels.axis]
+    assert list(rec.affected_persons.values_list("code", flat=True)) == ["Persons with disabilities"]
     assert rec.action_category == 5
     assert rec.version == version + 1  # one new version for all its labels: an edit in progress meets a conflict
     lead = Assignment.objects.get(recommendation=rec)
@@ -315,9 +318,9 @@ def test_accepting_applies_each_kind_of_label_and_records_who_accepted_it_and_wh
         assert row.decided_at is not None
     entry = HistoryEntry.objects.filter(object_id=str(rec.pk), content_type__model="recommendation").latest("id")
     assert entry.actor == people.alice
-    assert set(entry.changes) == {"themes", "sdg_targets", "national_axes", "action_category"}
+    assert set(entry.changes) == {"themes", "sdg_targets", "national_axes", "affected_persons", "action_category"}
     decided = HistoryEntry.objects.filter(content_type__model="suggestion", actor=people.alice)
-    assert decided.count() == 6
+    assert decided.count() == 7
     assert {e.changes["status"][1] for e in decided} == {Status.ACCEPTED}
 
 
@@ -327,6 +330,76 @@ def test_an_institution_accepted_for_a_recommendation_with_a_lead_supports_the_l
     roles = dict(Assignment.objects.filter(recommendation=assigned).values_list("institution__code", "role"))
     assert roles["justice"] == Assignment.Role.LEAD
     assert roles["interieur"] == Assignment.Role.SUPPORTING
+
+
+def test_accepting_an_affected_persons_suggestion_adds_the_group_named_in_three_languages(
+    client, people, recommendation
+):
+    recommendation.affected_persons.clear()
+    assert not AffectedPerson.objects.filter(code__iexact="Women & girls").exists()
+    waiting = suggestion(recommendation, Task.AFFECTED_PERSONS, "Women & girls", 0.93)
+
+    assert suggestion_accept(suggestion=waiting, by=people.alice)
+
+    group = recommendation.affected_persons.get()
+    assert (group.code, group.name_en, group.name_fr, group.name_ar) == (
+        "Women & girls",
+        "Women & girls",
+        "Femmes et filles",
+        "النساء والفتيات",
+    )
+    entry = HistoryEntry.objects.filter(object_id=str(recommendation.pk), content_type__model="recommendation").latest(
+        "id"
+    )
+    assert entry.actor == people.alice
+    assert entry.changes == {"affected_persons": [[], [group.pk]]}
+    login(client, people.olga)
+    url = reverse("recommendation_detail", args=[recommendation.pk])
+    for language, name in (("en", "Women &amp; girls"), ("fr", "Femmes et filles"), ("ar", "النساء والفتيات")):
+        client.cookies["django_language"] = language
+        assert f'<span class="rasd-chip">{name}</span>' in client.get(url).content.decode(), language
+
+
+def test_an_accepted_group_an_import_brought_is_linked_not_made_again(people, recommendation):
+    imported = AffectedPerson.objects.create(code="migrants", name_en="Migrants")
+    waiting = suggestion(recommendation, Task.AFFECTED_PERSONS, "Migrants")
+
+    suggestion_accept(suggestion=waiting, by=people.alice)
+
+    assert recommendation.affected_persons.filter(pk=imported.pk).exists()
+    assert AffectedPerson.objects.filter(code__iexact="migrants").count() == 1
+
+
+def test_a_group_the_recommendation_has_under_an_older_uhri_spelling_is_not_suggested(shipped, recommendation):
+    rec = ask(recommendation, text_fr="Lutter contre la violence à l'égard des femmes migrantes.")
+    rec.affected_persons.add(AffectedPerson.objects.create(code="Women", name_en="Women"))
+    shipped[Task.AFFECTED_PERSONS] = ScriptedClassifier(
+        Task.AFFECTED_PERSONS,
+        {"femmes": [("Women & girls", 0.97), ("Migrants", 0.8), ("Persons displaced by volcanoes", 0.7)]},
+    )
+
+    assert suggestions_refresh(recommendation_ids=[rec.pk]) == 1
+
+    # "Women" (cycle 3) is "Women & girls" now; a group neither the install nor the reference file knows is not shown.
+    assert list(Suggestion.objects.filter(recommendation=rec).values_list("task", "label")) == [
+        (Task.AFFECTED_PERSONS, "Migrants")
+    ]
+
+
+def test_affected_persons_are_named_in_the_users_language_from_their_record_or_the_reference_file(demo_data):
+    from django.utils import translation
+
+    AffectedPerson.objects.create(code="Human rights defenders", name_en="Human rights defenders")
+    AffectedPerson.objects.create(code="Migrants", name_en="Migrants", name_ar="العمال المهاجرون")
+    pairs = [(Task.AFFECTED_PERSONS, code) for code in ("Migrants", "Older persons", "Human rights defenders")]
+    with translation.override("ar"):
+        names = {code: str(name) for (_task, code), name in label_names(pairs).items()}
+
+    assert names == {
+        "Migrants": "العمال المهاجرون",  # the record's own name comes first
+        "Older persons": "كبار السن",  # no record yet: the reference file's
+        "Human rights defenders": "Human rights defenders",  # no Arabic name anywhere: the English one
+    }
 
 
 def test_a_suggestion_already_decided_is_left_as_it_was(people, recommendation):
@@ -492,7 +565,31 @@ def test_the_model_card_page_shows_each_shipped_model_and_says_which_tasks_have_
     assert "National axis" in body and "DIDH Morocco" in body and "812" in body
     assert "Top-1 accuracy" in body and "0.91" in body and "0.87" in body
     assert date_format(datetime.date(2026, 11, 20), "DATE_FORMAT") in body
-    assert body.count("No model ships for this task") == 5
+    assert body.count("No model ships for this task") == len(Task.values) - 1
+
+
+def test_the_model_card_page_shows_the_shipped_affected_persons_model(client, people):
+    login(client, people.olga)
+
+    body = client.get(reverse("model_card_list")).content.decode()
+
+    card = body.split('id="model-affected-persons"', 1)[1].split("</section>", 1)[0]
+    assert ">Affected persons</h2>" in card
+    assert "OHCHR UPR thematic lists, Slovenia" in card and "Micro-F1" in card
+    assert "No model ships for this task" not in card
+
+
+def test_the_review_queue_filters_affected_persons_and_names_them_in_arabic(client, people, recommendation):
+    suggestion(recommendation, Task.AFFECTED_PERSONS, "Refugees & asylum seekers", 0.88)
+    suggestion(recommendation, Task.UPR_ISSUES, "Detention", 0.9)
+    login(client, people.alice)
+
+    english = client.get(reverse("suggestion_queue"), {"task": "affected-persons"})
+    assert [s.label for s in english.context["page_obj"].object_list] == ["Refugees & asylum seekers"]
+    assert '<option value="affected-persons" selected>Affected persons</option>' in english.content.decode()
+    client.cookies["django_language"] = "ar"
+    arabic = client.get(reverse("suggestion_queue"), {"task": "affected-persons"}).content.decode()
+    assert "اللاجئون وملتمسو اللجوء" in arabic
 
 
 def test_the_model_card_page_is_for_logged_in_users(client, demo_data):

@@ -65,6 +65,7 @@ class Suggestion(models.Model):
         SDG_TARGETS = "sdg-targets", pgettext_lazy("suggestion task", "SDG target")
         NATIONAL_AXES = "national-axes", pgettext_lazy("suggestion task", "National axis")
         INSTITUTIONS = "institutions", pgettext_lazy("suggestion task", "Responsible institution")
+        AFFECTED_PERSONS = "affected-persons", pgettext_lazy("suggestion task", "Affected persons")
 
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("suggestion status", "Pending")

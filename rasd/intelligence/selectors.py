@@ -11,8 +11,17 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from rasd.core.models import Language
 from rasd.institutions.models import Institution
+from rasd.intelligence.engine.labels import affected_persons_names
 from rasd.intelligence.models import DuplicateMembership, Suggestion
-from rasd.recommendations.models import ActionCategory, NationalAxis, Recommendation, SdgGoal, SdgTarget, Theme
+from rasd.recommendations.models import (
+    ActionCategory,
+    AffectedPerson,
+    NationalAxis,
+    Recommendation,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+)
 
 __all__ = [
     "LabelName",
@@ -158,6 +167,16 @@ def label_names(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Label
         names[Task.NATIONAL_AXES, axis.code] = LabelName(axis.code, axis.name)
     for institution in Institution.objects.filter(code__in=codes[Task.INSTITUTIONS]):
         names[Task.INSTITUTIONS, institution.code] = LabelName("", institution.name)
+    if codes[Task.AFFECTED_PERSONS]:
+        # A group's record names it where it has a name; the reference file fills the languages an import left blank.
+        reference = affected_persons_names()
+        records = {group.code.casefold(): group for group in AffectedPerson.objects.all()}
+        for code in codes[Task.AFFECTED_PERSONS]:
+            fields = dict(reference.get(code, {}))
+            if record := records.get(code.casefold()):
+                fields.update({f: getattr(record, f) for f in ("name_en", "name_fr", "name_ar") if getattr(record, f)})
+            if fields:
+                names[Task.AFFECTED_PERSONS, code] = LabelName("", AffectedPerson(**fields).name)
     return {
         (task, code): names.get((task, code)) or LabelName("", code) for task, found in codes.items() for code in found
     }

@@ -19,10 +19,19 @@ from rasd.followup.models import Assignment
 from rasd.followup.services import assignments_create
 from rasd.institutions.models import Institution
 from rasd.intelligence import duplicates
+from rasd.intelligence.engine.labels import affected_persons_names, vocabulary
 from rasd.intelligence.models import DuplicateGroup, DuplicateMembership, Suggestion
 from rasd.intelligence.policies import can_review_suggestions, require
 from rasd.intelligence.selectors import recurrence
-from rasd.recommendations.models import ActionCategory, Cluster, NationalAxis, Recommendation, SdgTarget, Theme
+from rasd.recommendations.models import (
+    ActionCategory,
+    AffectedPerson,
+    Cluster,
+    NationalAxis,
+    Recommendation,
+    SdgTarget,
+    Theme,
+)
 from rasd.recommendations.services import cluster_create
 from rasd.search.normalise import index_text
 from rasd.semantic import engine
@@ -178,6 +187,10 @@ def _labels_known() -> dict[str, set[str]]:
     known[Task.ACTION_CATEGORY] = {str(value) for value in ActionCategory.values}
     known[Task.SDG_GOALS] = {str(target.goal.number) for target in SdgTarget.objects.select_related("goal")}
     known[Task.INSTITUTIONS] = set(Institution.objects.filter(is_active=True).values_list("code", flat=True))
+    groups = vocabulary(Task.AFFECTED_PERSONS)
+    known[Task.AFFECTED_PERSONS] = set(groups.names) | {
+        groups.code_or_own(code) for code in AffectedPerson.objects.values_list("code", flat=True)
+    }
     return known
 
 
@@ -206,6 +219,12 @@ def _labels_had(rec_ids: list[int]) -> dict[tuple[int, str], set[str]]:
         "recommendation_id", "institution__code"
     ):
         had[rec_id, Task.INSTITUTIONS].add(code)
+    groups = vocabulary(Task.AFFECTED_PERSONS)
+    for rec_id, code in recommendations.filter(affected_persons__isnull=False).values_list(
+        "pk", "affected_persons__code"
+    ):
+        # A group imported under an older UHRI spelling ("Women") is the group the model knows ("Women & girls").
+        had[rec_id, Task.AFFECTED_PERSONS].add(groups.code_or_own(code))
     return had
 
 
@@ -354,20 +373,37 @@ def _pending(suggestions: Iterable[Suggestion] | QuerySet[Suggestion]) -> list[S
     )
 
 
+def _affected_person(code: str) -> AffectedPerson:
+    """The affected-persons record of a label code (case aside), made with the reference file's names in Arabic,
+    French and English when this install has none yet."""
+    found = AffectedPerson.objects.filter(code__iexact=code).order_by("pk").first()
+    if found is None:
+        names = affected_persons_names().get(code) or {"name_en": code}
+        found = AffectedPerson.objects.create(code=code, **names)
+    return found
+
+
 def _labels_apply(*, recommendation: Recommendation, suggestions: list[Suggestion], by: User) -> None:
-    """Give the recommendation the suggested labels: one new version of it and one history entry for its taxonomies,
-    and an assignment for each institution through the follow-up's own service (lead when it has none yet)."""
+    """Give the recommendation the suggested labels: one new version of it and one history entry for its taxonomies
+    (affected persons included, their record made from the reference names when missing), and an assignment for
+    each institution through the follow-up's own service (lead when it has none yet)."""
     fields: dict[str, object] = {}
     links: dict[str, set[int]] = {}
     institutions = []
+
+    def link(field: str, pk: int) -> None:
+        if field not in links:
+            links[field] = set(getattr(recommendation, field).values_list("pk", flat=True))
+        links[field].add(pk)
+
     for suggestion in suggestions:
         if suggestion.task in LINKED:
             field, records = LINKED[suggestion.task]
             found = records().filter(code=suggestion.label).values_list("pk", flat=True).first()
             if found is not None:
-                if field not in links:
-                    links[field] = set(getattr(recommendation, field).values_list("pk", flat=True))
-                links[field].add(found)
+                link(field, found)
+        elif suggestion.task == Task.AFFECTED_PERSONS:
+            link("affected_persons", _affected_person(suggestion.label).pk)
         elif suggestion.task == Task.ACTION_CATEGORY and "action_category" not in fields:
             fields["action_category"] = int(suggestion.label)
         elif suggestion.task == Task.INSTITUTIONS:
@@ -420,9 +456,9 @@ def _decide(suggestions, *, by: User, status: str) -> int:
 @transaction.atomic
 def suggestions_accept(*, suggestions: Iterable[Suggestion] | QuerySet[Suggestion], by: User) -> int:
     """Accept the suggestions still pending among ``suggestions`` (coordinators only), in one transaction: each
-    label is applied to its recommendation — themes, SDG targets and national axes added, the action category
-    set, an institution assigned; an SDG goal is recorded as accepted — and the history records who accepted what,
-    when. Returns how many were accepted; one already decided by someone else is left as it is."""
+    label is applied to its recommendation — themes, SDG targets, national axes and affected persons added, the
+    action category set, an institution assigned; an SDG goal is recorded as accepted — and the history records
+    who accepted what, when. Returns how many were accepted; one already decided by someone else is left as it is."""
     return _decide(suggestions, by=by, status=Status.ACCEPTED)
 
 

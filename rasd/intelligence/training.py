@@ -4,13 +4,15 @@ database — imported with them, or accepted by a coordinator from a suggestion 
 from rasd.followup.models import Assignment
 from rasd.intelligence.engine.data import Example, text_group
 from rasd.intelligence.engine.features import context_tokens
-from rasd.intelligence.engine.labels import parent
+from rasd.intelligence.engine.labels import Vocabulary, parent, vocabulary
 from rasd.recommendations.models import Recommendation, Theme
 
 SOURCE = "Recommendations in the database"
 
 
-def _codes(task: str, recommendation: Recommendation, institutions: dict[int, list[str]]) -> list[str]:
+def _codes(
+    task: str, recommendation: Recommendation, institutions: dict[int, list[str]], groups: Vocabulary | None
+) -> list[str]:
     if task == "upr-issues":
         return [t.code for t in recommendation.themes.all() if t.vocabulary == Theme.Vocabulary.UPR_INFO]
     if task == "action-category":
@@ -22,16 +24,21 @@ def _codes(task: str, recommendation: Recommendation, institutions: dict[int, li
         return list(dict.fromkeys([parent(c) for c in codes] + codes))
     if task == "institutions":
         return institutions.get(recommendation.pk, [])
+    if task == "affected-persons":
+        # An older UHRI spelling ("Migrants & domestic workers") is the group as UHRI names it now ("Migrants").
+        return sorted({groups.code_or_own(p.code) for p in recommendation.affected_persons.all()})
     raise ValueError(f"unknown task {task!r}")
 
 
 def database_examples(task: str) -> list[Example]:
     """One example per text (ar, fr, en) of each recommendation that carries labels of ``task``; the texts of one
     recommendation are one group, with its context (mechanism, recommending states). For ``sdg-targets`` and
-    ``sdg-goals`` the labels are the goals of its targets."""
+    ``sdg-goals`` the labels are the goals of its targets; for ``affected-persons`` its groups under the names UHRI
+    gives them now."""
     recommendations = Recommendation.objects.select_related("mechanism").prefetch_related(
-        "themes", "sdg_targets__goal", "national_axes", "recommending_states"
+        "themes", "sdg_targets__goal", "national_axes", "affected_persons", "recommending_states"
     )
+    groups = vocabulary(task) if task == "affected-persons" else None
     institutions: dict[int, list[str]] = {}
     if task == "institutions":
         for rec_id, code in Assignment.objects.values_list("recommendation_id", "institution__code"):
@@ -39,7 +46,7 @@ def database_examples(task: str) -> list[Example]:
         recommendations = recommendations.filter(pk__in=institutions)
     out = []
     for recommendation in recommendations.iterator(chunk_size=2000):
-        codes = _codes(task, recommendation, institutions)
+        codes = _codes(task, recommendation, institutions, groups)
         if not codes:
             continue
         context = context_tokens(

@@ -1,4 +1,4 @@
-"""Classification suggestions, without Django: trained models of the six tasks and their prediction.
+"""Classification suggestions, without Django: trained models of the seven tasks and their prediction.
 
 ``classifier_load(task)`` reads ``rasd/intelligence/trained/<task>.json`` and ``.npz`` (made by ``manage.py train``)
 once per process. Training (``train``) needs scikit-learn; loading and predicting need numpy and scipy, and the
@@ -12,7 +12,15 @@ from rasd.semantic.engine import MODEL_NAME
 
 from .model import Classifier
 
-TASKS = ("upr-issues", "action-category", "sdg-goals", "sdg-targets", "national-axes", "institutions")
+TASKS = (
+    "upr-issues",
+    "action-category",
+    "sdg-goals",
+    "sdg-targets",
+    "national-axes",
+    "institutions",
+    "affected-persons",
+)
 TRAINED_DIR = Path(__file__).resolve().parent.parent / "trained"
 
 __all__ = ["TASKS", "TRAINED_DIR", "Classifier", "ModelMissing", "classifier_load"]

@@ -130,12 +130,18 @@ def didh_axis_names() -> list[Example]:
     return out
 
 
-def slovenia_sdg(path: Path = SLOVENIA) -> list[Example]:
-    """OHCHR thematic lists for Slovenia (English) whose rows carry SDG goals."""
-    vocab = labelling.vocabulary("sdg-goals")
+# The column of the Slovenia file that holds each task's labels.
+SLOVENIA_COLUMNS = {"sdg-goals": "sdgs", "affected-persons": "affected_persons"}
+
+
+def slovenia(task: str, path: Path = SLOVENIA) -> list[Example]:
+    """OHCHR thematic lists for Slovenia (English) whose rows carry SDG goals or affected persons. A row whose
+    only group is "general" (cycle 2's word for a recommendation about everyone) is an example of the UHRI label
+    "General"; cycles 3 and 4 leave such rows empty, and an empty row teaches nothing."""
+    vocab = labelling.vocabulary(task)
     out = []
     for row in _rows(path):
-        codes = vocab.codes_of(row["sdgs"], " | ")
+        codes = vocab.codes_of(row[SLOVENIA_COLUMNS[task]], " | ")
         if codes and (text := _clean(row["text"])):
             out.append(Example(text, "en", tuple(codes), row["group_id"], "OHCHR UPR thematic lists, Slovenia"))
     return out
@@ -168,7 +174,9 @@ def project_examples(task: str) -> list[Example]:
     if task == "institutions":
         return didh(task)
     if task == "sdg-goals":
-        return slovenia_sdg() + sdg_texts(task)
+        return slovenia(task) + sdg_texts(task)
+    if task == "affected-persons":
+        return slovenia(task)
     if task == "sdg-targets":
         return sdg_texts(task)
     raise ValueError(f"unknown task {task!r}")

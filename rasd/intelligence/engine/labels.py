@@ -2,9 +2,11 @@
 
 The product stores labels as codes (``Theme.code`` for UPR Info issues, "1".."5" for the action category, the SDG
 goal number "16", the SDG target code "16.3", ``NationalAxis.code`` — "3" for an axis, "3.2" for its second
-sub-axis — and ``Institution.code``). Labelled files spell them as their sources do: UPR Info issue names
-comma-joined, Moroccan ids or French labels ``;``-joined, OHCHR SDG cells such as "16.3 - Promote the rule of law"
-or "16 - PEACE, JUSTICE AND STRONG INSTITUTIONS" joined with `` | ``. ``Vocabulary.code_of`` reads all of them.
+sub-axis — ``Institution.code``, and ``AffectedPerson.code``, the UHRI name of the group). Labelled files spell them
+as their sources do: UPR Info issue names comma-joined, Moroccan ids or French labels ``;``-joined, OHCHR SDG cells
+such as "16.3 - Promote the rule of law" or "16 - PEACE, JUSTICE AND STRONG INSTITUTIONS" and UHRI affected persons
+(older spellings included: "Migrants & domestic workers", now "Migrants") joined with `` | ``.
+``Vocabulary.code_of`` reads all of them.
 """
 
 import csv
@@ -26,6 +28,7 @@ SEPARATORS = {
     "sdg-targets": " | ",
     "national-axes": ";",
     "institutions": ";",
+    "affected-persons": " | ",
 }
 SDG_CELL = re.compile(r"^\s*(?:-\s*)?(?:(?:SDG|Goal|Target)\s*)?(\d{1,2})(?:\.(\w{1,2}))?\b", re.IGNORECASE)
 
@@ -90,6 +93,14 @@ class Vocabulary:
             raise UnknownLabel(self.task, spelling)
         return code
 
+    def code_or_own(self, spelling: str) -> str:
+        """The code ``spelling`` stands for, or the spelling itself where the vocabulary knows none: a record an
+        import brought that the reference file does not list is a label of its own."""
+        try:
+            return self.code_of(spelling)
+        except UnknownLabel:
+            return spelling.strip()
+
     def codes_of(self, cell: str, separator: str) -> list[str]:
         """The codes of a multi-label cell (empty items skipped, order kept, each code once)."""
         return list(dict.fromkeys(self.code_of(item) for item in cell.split(separator) if item.strip()))
@@ -137,9 +148,22 @@ def vocabulary(task: str) -> Vocabulary:
             code = slug(row["Label"]) or f"entity-{row['Id']}"
             v.add(code, row["Label"], row["LabelAr"])
             v.ids[row["Id"]] = code
+    elif task == "affected-persons":
+        for row in _rows(REFERENCE_DIR / "uhri_affected_persons.csv"):
+            others = [s for s in row["spellings"].split(" | ") if s.strip()]
+            v.add(row["code"], row["name_en"], row["name_fr"], row["name_ar"], *others)
     else:
         raise ValueError(f"unknown task {task!r}")
     return v
+
+
+def affected_persons_names() -> dict[str, dict[str, str]]:
+    """Each UHRI affected-persons code with its names, as the fields of ``AffectedPerson``: ``name_en`` (UHRI's),
+    ``name_fr`` and ``name_ar``."""
+    return {
+        row["code"]: {f"name_{lang}": row[f"name_{lang}"] for lang in ("en", "fr", "ar")}
+        for row in _rows(REFERENCE_DIR / "uhri_affected_persons.csv")
+    }
 
 
 def parent(code: str) -> str:

@@ -32,6 +32,7 @@ SETTINGS = {
     "sdg-goals": dict(emb_c=4.0, term_c=10.0, context_weight=0.0),
     "national-axes": dict(emb_c=4.0, term_c=10.0, context_weight=0.0),
     "institutions": dict(emb_c=4.0, term_c=10.0, context_weight=1.0),
+    "affected-persons": dict(emb_c=4.0, term_c=10.0, context_weight=0.0),
 }
 MIN_CONTEXT_EXAMPLES = 2  # a context feature seen in fewer training texts is not read
 
