@@ -686,3 +686,50 @@ def test_a_decision_made_in_the_queue_with_htmx_answers_the_row_that_takes_the_s
     assert "Someone else decided on this suggestion already" in again.content.decode()
     queue["unsure"].refresh_from_db()
     assert queue["unsure"].status == Status.REJECTED
+
+
+def test_the_model_card_page_says_how_each_model_works_in_french(client, people):
+    login(client, people.olga)
+    client.cookies["django_language"] = "fr"
+
+    body = client.get(reverse("model_card_list")).content.decode()
+
+    card = body.split('id="model-affected-persons"', 1)[1].split("</section>", 1)[0]
+    assert "Régression logistique sur des plongements vectoriels multilingues de phrases" in card
+    assert "combinée (0,7)" in card and "Un seuil par étiquette" in card
+    assert "Logistic regression" not in body and "per-label" not in body
+
+
+def test_the_model_card_page_says_how_each_model_works_in_arabic(client, people):
+    login(client, people.olga)
+    client.cookies["django_language"] = "ar"
+
+    body = client.get(reverse("model_card_list")).content.decode()
+
+    card = body.split('id="model-national-axes"', 1)[1].split("</section>", 1)[0]
+    assert "انحدار لوجستي على التمثيلات المتجهية" in card and "العربية والفرنسية" in card
+    assert "يكون احتمال المحور مساويًا على الأقل لاحتمال محاوره الفرعية" in card
+    assert "Logistic regression" not in body and "as probable as its sub-axes" not in body
+
+
+def test_a_model_method_names_every_kind_of_term_its_term_part_reads():
+    from django.utils import translation
+
+    from rasd.intelligence.selectors import model_method
+
+    config = {"mix": 0.5, "term_languages": ["ar", "fr"], "term_kinds": ["terms", "letters"], "parent_max": True}
+    with translation.override("en"):
+        both = model_method(config=config, multi_label=True)
+        terms_only = model_method(config={"mix": 0.5, "term_languages": ["en"]}, multi_label=False)
+        embeddings_only = model_method(config={"mix": 0.0, "term_languages": []}, multi_label=True)
+    with translation.override("fr"):
+        french = model_method(config=config, multi_label=True)
+
+    assert (
+        "mixed (0.5) with logistic regression on TF-IDF terms and sequences of 2 to 5 letters in Arabic and French"
+        in both
+    )
+    assert "An axis is at least as probable as its sub-axes." in both
+    assert "TF-IDF terms in English." in terms_only and "The most probable label" in terms_only
+    assert "TF-IDF" not in embeddings_only and "Per-label thresholds" in embeddings_only
+    assert "combinée (0,5)" in french and "des termes et suites de 2 à 5 lettres" in french

@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from rasd.core.models import Language
 from rasd.institutions.models import Institution
@@ -30,6 +31,7 @@ __all__ = [
     "Recurrence",
     "label_names",
     "model_cards",
+    "model_method",
     "recommendation_suggestions",
     "recurrence",
     "suggestion_labels_pending",
@@ -218,6 +220,7 @@ class ModelCard:
     task: str
     task_name: str
     card: dict | None  # the shipped model's card (rasd.intelligence.engine), None when no model ships for the task
+    method: str = ""  # how the model works, in the active language (``model_method``)
 
     @property
     def trained_at(self) -> datetime.datetime | datetime.date | None:
@@ -278,6 +281,69 @@ def _language_name(code: str) -> str:
     return str(Language(code).label) if code in Language.values else code
 
 
+# What a model's term part reads (``term_kinds`` of its configuration), named for readers.
+TERM_KINDS = {
+    "terms": pgettext_lazy("what a model reads", "terms"),
+    "openings": pgettext_lazy("what a model reads", "opening words"),
+    "letters": pgettext_lazy("what a model reads", "sequences of 2 to 5 letters"),
+}
+
+
+def _listed(items: list[str]) -> str:
+    """``items`` as a list in running text: "Arabic, English and French"."""
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("%(items)s and %(last)s") % {"items": gettext(", ").join(items[:-1]), "last": items[-1]}
+
+
+def model_method(*, config: dict, multi_label: bool) -> str:
+    """How a trained model works, in the active language, from its configuration (``Classifier.config``).
+
+    The card written at training time says the same in English for the command line and the benchmark; this is
+    what a reader of the page gets, whatever the language of the page."""
+    if "goals" in config:  # sdg-targets: made from the goal model, without labelled targets
+        return gettext(
+            "No labelled targets: the SDG goal model's probability of the target's goal times the softmax, among "
+            "that goal's targets, of the cosine between the text and the target's text (embeddings in "
+            "%(languages)s). Metrics are the goal model's, at goal level."
+        ) % {"languages": _listed([_language_name(code) for code in ("ar", "fr", "en")])}
+    mix = float(config.get("mix", 0.0))
+    languages = config.get("term_languages") or []
+    if mix and languages:
+        kinds = [str(TERM_KINDS.get(kind, kind)) for kind in config.get("term_kinds") or ["terms"]]
+        sentences = [
+            gettext(
+                "Logistic regression on multilingual sentence embeddings (USE multilingual v3, centred by "
+                "language), mixed (%(mix)s) with logistic regression on TF-IDF %(kinds)s in %(languages)s."
+            )
+            % {
+                "mix": number_format(mix, decimal_pos=1),
+                "kinds": _listed(kinds),
+                "languages": _listed([_language_name(code) for code in languages]),
+            }
+        ]
+    else:
+        sentences = [
+            gettext(
+                "Logistic regression on multilingual sentence embeddings (USE multilingual v3, centred by language)."
+            )
+        ]
+    if multi_label:
+        sentences.append(gettext("Per-label thresholds chosen on a validation split."))
+    if config.get("parent_max"):
+        sentences.append(gettext("An axis is at least as probable as its sub-axes."))
+    if not multi_label:
+        sentences.append(gettext("The most probable label, after per-label biases chosen on a validation split."))
+    if config.get("context_vocabulary"):
+        sentences.append(
+            gettext(
+                "Both parts also read who made the recommendation (mechanism, its kind, recommending states) when "
+                "given, trained with and without it."
+            )
+        )
+    return " ".join(sentences)
+
+
 def model_cards() -> list[ModelCard]:
     """For each classification task, the card of the model this install ships."""
     from rasd.intelligence.engine import ModelMissing, classifier_load
@@ -285,8 +351,16 @@ def model_cards() -> list[ModelCard]:
     cards = []
     for task, name in Task.choices:
         try:
-            card = classifier_load(task).card
+            classifier = classifier_load(task)
+            card = classifier.card
         except ModelMissing:
-            card = None
-        cards.append(ModelCard(task=task, task_name=str(name), card=card))
+            card, method = None, ""
+        else:
+            config = getattr(classifier, "config", None)
+            method = (
+                model_method(config=config, multi_label=classifier.multi_label)
+                if config is not None
+                else card.get("method", "")  # a classifier that does not say how it was built: its card's words
+            )
+        cards.append(ModelCard(task=task, task_name=str(name), card=card, method=method))
     return cards
