@@ -578,3 +578,57 @@ def test_suggestions_read_each_recommendations_mechanism_and_recommending_states
     assert versions and all(
         v[4] == {"mechanism": recommendation.mechanism.code, "recommending_states": [state.iso3]} for v in versions
     )
+
+
+# The term part's features
+
+
+def test_each_kind_of_term_feature_is_the_tfidf_scikit_learn_computes_on_it_a_block_of_its_own():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from rasd.intelligence.engine.features import KINDS, Tfidf, kind_of, terms
+
+    texts = [TORTURE["en"], WOMEN["en"], REFUGEES["en"], "Consider ratifying the Convention against Torture"] * 3
+    texts += ["Continue to combat torture", "Ratify the Optional Protocol to the Convention against Torture"]
+    languages = ["en"] * len(texts)
+    tfidf = Tfidf.fit(texts, languages, kinds=KINDS)
+    m = tfidf.transform(texts, languages).toarray()
+    assert {kind_of(t) for t in tfidf.vocabulary} == set(KINDS)
+    assert {"@0:consider", "@consider+ratifying", "#ratif", "# tor"} <= set(tfidf.vocabulary)
+    for kind in KINDS:
+        columns = [j for j, t in enumerate(tfidf.vocabulary) if kind_of(t) == kind]
+        expected = TfidfVectorizer(
+            analyzer=lambda text, kind=kind: [t for t in terms(text, "en", KINDS) if kind_of(t) == kind],
+            vocabulary=[tfidf.vocabulary[j] for j in columns],
+            sublinear_tf=True,
+        ).fit_transform(texts)
+        np.testing.assert_allclose(m[:, columns], expected.toarray(), atol=1e-6)
+        norms = np.linalg.norm(m[:, columns], axis=1)
+        assert (norms[:12] > 0).all()  # texts seen three times: every kind of theirs is in the vocabulary
+        np.testing.assert_allclose(norms[norms > 0], 1.0, atol=1e-6)
+
+
+def test_a_model_reads_the_kinds_of_term_features_it_was_trained_with(tmp_path):
+    from rasd.intelligence.engine.data import Example
+    from rasd.intelligence.engine.model import Classifier
+    from rasd.intelligence.engine.train import train
+
+    examples = [  # enough English texts for a term part
+        Example(f"{texts['en']} ({n})", "en", (label,), f"{label}-{n}", "tiny")
+        for n in range(30)
+        for label, texts in ((TORTURE_ISSUE, TORTURE), ("Women's rights", WOMEN))
+    ]
+    vectors = encoder().encode([e.text for e in examples])
+    by_text = {e.text: v for e, v in zip(examples, vectors)}
+
+    def embedder(texts, languages):
+        return engine.model.embed(texts, languages, np.stack([by_text[t] for t in texts]))
+
+    letters_only = {"term_kinds": ("letters",), "emb_c": 4.0, "term_c": 10.0}
+    classifier = train("upr-issues", examples, embedder=embedder, settings=letters_only)
+    classifier.save(tmp_path)
+    loaded = Classifier.load(tmp_path, "upr-issues")
+    assert loaded.tfidf.kinds == ("letters",)
+    assert loaded.tfidf.vocabulary and all(t.startswith("#") for t in loaded.tfidf.vocabulary)
+    text = "Prevent torture in prisons"
+    assert loaded.predict([text], languages=["en"]) == classifier.predict([text], languages=["en"])

@@ -6,8 +6,9 @@ A classifier has up to two parts whose probabilities it mixes:
 - **embedding part**: a linear model over the text's multilingual embedding (USE multilingual v3, centred by
   language: ``rasd.semantic.engine``). Texts of every language land in one space, so what it learned from English
   or French applies to Arabic.
-- **term part**: a linear model over TF-IDF weights of the text's terms (``features``), for the languages it was
-  trained on (``term_languages``). It knows the exact wording the embedding blurs.
+- **term part**: a linear model over TF-IDF weights of the text's terms (``features``; with ``term_kinds``, also its
+  opening words as written and the letter sequences of its words), for the languages it was trained on
+  (``term_languages``). It knows the exact wording the embedding blurs.
 
 For a text in one of ``term_languages`` the probability of a label is ``mix × term + (1 − mix) × embedding``; in
 another language the term part knows none of its words and only the embedding part speaks.
@@ -87,7 +88,7 @@ class Classifier:
         self.arrays = arrays
         self.config = config
         vocabulary = config.get("vocabulary")
-        self.tfidf = Tfidf(vocabulary, arrays["idf"]) if vocabulary else None
+        self.tfidf = Tfidf(vocabulary, arrays["idf"], config.get("term_kinds", ("terms",))) if vocabulary else None
         self.term_languages = tuple(config.get("term_languages", ()))
         self.mix = float(config.get("mix", 0.0))
         self.context_vocabulary = list(config.get("context_vocabulary", ()))
