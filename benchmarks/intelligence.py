@@ -464,34 +464,7 @@ def part_classification(cache=None) -> list[str]:
         details.append(
             f"- {task}: {runs[0][1].card['method']}; training {train_s:.0f} s (encoding included, unless the vectors came from --embeddings-cache)."
         )
-    return [*lines, "", *details, "", *didh_agreement(embedder)]
-
-
-def didh_agreement(embedder, threshold: float = 0.85) -> list[str]:
-    """How consistently the DIDH labelled the same ask: of the pairs of distinct recommendations whose French texts
-    are near-duplicates (cosine ≥ ``threshold``, the product's same-language rule), the share filed under a common
-    axis, and under a common responsible institution — a bound on what any model reading the text can agree with."""
-    from rasd.intelligence.engine import data
-    from rasd.intelligence.engine.labels import parent
-
-    lines = [
-        f"Label consistency of the DIDH set: pairs of distinct recommendations whose French texts are near-duplicates "
-        f"(cosine ≥ {threshold:.2f}):",
-    ]
-    for task, labels_of in (
-        ("national-axes", lambda e: {parent(c) for c in e.labels}),
-        ("institutions", lambda e: set(e.labels)),
-    ):
-        examples = [e for e in data.didh(task) if e.language == "fr"]
-        vectors = embedder([e.text for e in examples], ["fr"] * len(examples))
-        similar = np.triu(vectors @ vectors.T >= threshold, 1)
-        pairs = list(zip(*np.nonzero(similar)))
-        common = sum(bool(labels_of(examples[a]) & labels_of(examples[b])) for a, b in pairs)
-        lines.append(
-            f"- {task}: {len(pairs)} pairs, {common} ({common / max(len(pairs), 1):.0%}) with a common "
-            f"{'axis' if task == 'national-axes' else 'institution'}."
-        )
-    return lines
+    return [*lines, "", *details]
 
 
 PARTS = {"duplicates": part_duplicates, "classification": part_classification}
