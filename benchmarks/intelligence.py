@@ -311,6 +311,7 @@ CLASSIFICATION_GOALS = {
     "institutions": "recall@3 ≥ 0.80",
     "sdg-goals": "(no goal; micro-F1 reported)",
     "affected-persons": "(no goal; micro-F1 reported)",
+    "uhri-themes": "(no goal; micro-F1 reported)",
 }
 
 
@@ -444,6 +445,7 @@ def part_classification(cache=None) -> list[str]:
         "institutions": [("fr", "recall_at_3"), ("ar", "recall_at_3")],
         "sdg-goals": [("en", "micro_f1")],
         "affected-persons": [("en", "micro_f1")],
+        "uhri-themes": [("en", "micro_f1")],
     }
     details = []
     for task, wanted in headline.items():

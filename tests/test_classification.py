@@ -17,7 +17,7 @@ from rasd.intelligence import engine
 from rasd.intelligence.engine import TASKS, ModelMissing, classifier_load, data
 from rasd.intelligence.engine.labels import UnknownLabel, vocabulary
 from rasd.intelligence.training import database_examples
-from rasd.recommendations.models import AffectedPerson, NationalAxis
+from rasd.recommendations.models import AffectedPerson, NationalAxis, Theme
 from rasd.semantic.engine import encoder
 
 TORTURE = {
@@ -200,6 +200,43 @@ def test_the_affected_persons_examples_are_the_slovenia_rows_in_english():
     }
     assert all(e.labels and len(e.group) == 12 for e in examples)
     assert sum(e.labels == ("General",) for e in examples) > 0
+
+
+def test_every_theme_spelling_of_the_ohchr_lists_is_a_uhri_theme():
+    themes = vocabulary("uhri-themes")
+    with open(data.SLOVENIA, encoding="utf-8", newline="") as f:
+        cells = [row["themes"] for row in csv.DictReader(f)]
+    spellings = {item.strip() for cell in cells for item in cell.split(" | ") if item.strip()}
+    assert len(spellings) >= 130
+    assert {themes.code_of(s) for s in spellings} <= set(themes.names)
+    # Cycle 2 prefixes the older UHRI code, later cycles write "&" for "and": UHRI's name today is the code.
+    assert themes.codes_of(
+        "A12 Acceptance of international norms | B31 Equality & non-discrimination | G1 Members of minorities"
+        " | A41 Constitutional and legislative framework | D6 Rights related to name, identity, nationality",
+        " | ",
+    ) == [
+        "Acceptance of international norms",
+        "Equality & non-discrimination",
+        "Members of minorities",
+        "Constitutional & legislative framework",
+        "Rights related to name, identity & nationality",
+    ]
+    # A theme UHRI has renamed is one theme under its newest name.
+    assert themes.code_of("E51 Right to education - General") == "Right to education"
+    assert themes.code_of("Prohibition of slavery, trafficking") == "Human trafficking & contemporary forms of slavery"
+    assert themes.code_of("Droit à l'éducation") == themes.code_of("الحق في التعليم") == "Right to education"
+    # Distinct themes stay distinct.
+    assert themes.code_of("Discrimination against women") != themes.code_of("Violence against women")
+    assert themes.code_of("Legal & institutional reform") != themes.code_of("Constitutional & legislative framework")
+
+
+def test_the_uhri_themes_examples_are_the_slovenia_rows_in_english():
+    examples = data.project_examples("uhri-themes")
+    assert {e.language for e in examples} == {"en"} and {e.source for e in examples} == {
+        "OHCHR UPR thematic lists, Slovenia"
+    }
+    assert len(examples) > 450 and all(e.labels for e in examples)
+    assert not any(label[:1].isupper() and label[1:2].isdigit() for e in examples for label in e.labels)
 
 
 # suggest
@@ -409,6 +446,40 @@ def test_suggest_finds_the_affected_persons_of_an_english_a_french_and_an_arabic
     assert all("Refugees & asylum seekers" in r["suggested_labels"].split(" | ") for r in written[1:])
 
 
+def test_evaluate_reads_the_uhri_themes_of_the_ohchr_lists(tmp_path):
+    source = tmp_path / "slovenia.csv"
+    csv_write(
+        source,
+        [
+            {
+                "text": WOMEN["en"],
+                "themes": "F13 Violence against women | Sexual & other forms of gender-based violence",
+            },
+            {"text": REFUGEES["en"], "themes": "G5 Refugees & asylum seekers | Migrants"},
+        ],
+    )
+    printed = run(
+        "evaluate", "--task", "uhri-themes", "--input", source, "--text-column", "text", "--label-column", "themes"
+    )
+    measures = metric_lines(printed)
+    assert measures["task"] == "uhri-themes"
+    assert {"precision", "recall", "micro_f1", "macro_f1", "top1_accuracy", "recall_at_3"} <= set(measures)
+    assert measures["top1_accuracy"] == "1.0000"
+
+
+def test_suggest_finds_the_uhri_themes_of_an_english_a_french_and_an_arabic_text(tmp_path):
+    source, output = tmp_path / "recs.csv", tmp_path / "out.csv"
+    rows = [{"Text": REFUGEES["en"]}, {"Text": WOMEN["fr"]}, {"Text": REFUGEES["ar"]}]
+    csv_write(source, rows)
+    run("suggest", "--task", "uhri-themes", "--input", source, "--text-column", "Text", "--output", output)
+    with open(output, encoding="utf-8") as f:
+        written = list(csv.DictReader(f))
+    assert [r["language"] for r in written] == ["en", "fr", "ar"]
+    suggested = [r["suggested_labels"].split(" | ") for r in written]
+    assert "Refugees & asylum seekers" in suggested[0] and "Refugees & asylum seekers" in suggested[2]
+    assert "Violence against women" in suggested[1]
+
+
 # train
 
 
@@ -460,6 +531,20 @@ def test_train_learns_the_affected_persons_of_recommendations_under_uhris_names_
     examples = [e for e in database_examples("affected-persons") if e.group == f"rec-{recommendation.pk}"]
     assert {e.language for e in examples} == {"fr", "ar"}
     assert all(e.labels == ("Human rights defenders", "Women & girls") for e in examples)
+
+
+@pytest.mark.django_db
+def test_train_learns_the_uhri_themes_of_recommendations_and_not_their_upr_info_issues(recommendation):
+    recommendation.themes.set(
+        [
+            Theme.objects.create(vocabulary="uhri", code="Right to work", name_en="Right to work"),
+            Theme.objects.create(vocabulary="uhri", code="Right to the moon", name_en="Right to the moon"),
+            Theme.objects.get(vocabulary="upr_info", code="Migrants"),
+        ]
+    )
+    examples = [e for e in database_examples("uhri-themes") if e.group == f"rec-{recommendation.pk}"]
+    assert {e.language for e in examples} == {"fr", "ar"}
+    assert all(e.labels == ("Labour rights and right to work", "Right to the moon") for e in examples)
 
 
 def test_a_model_trained_with_contexts_reads_the_mechanism_and_still_answers_without_one():

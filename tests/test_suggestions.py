@@ -300,12 +300,14 @@ def test_accepting_applies_each_kind_of_label_and_records_who_accepted_it_and_wh
         suggestion(rec, Task.ACTION_CATEGORY, "5"),
         suggestion(rec, Task.INSTITUTIONS, "justice", 0.72),
         suggestion(rec, Task.AFFECTED_PERSONS, "Persons with disabilities"),
+        suggestion(rec, Task.UHRI_THEMES, "Right to education"),
     ]
 
-    assert suggestions_accept(suggestions=accepted, by=people.alice) == 7
+    assert suggestions_accept(suggestions=accepted, by=people.alice) == 8
 
     rec.refresh_from_db()
     assert rec.themes.filter(vocabulary="upr_info", code=labels.issue).exists()
+    assert rec.themes.filter(vocabulary="uhri", code="Right to education").exists()
     assert list(rec.sdg_targets.values_list("code", flat=True)) == ["16.3"]
     assert list(rec.national_axes.all()) == [labels.axis]
     assert list(rec.affected_persons.values_list("code", flat=True)) == ["Persons with disabilities"]
@@ -320,7 +322,7 @@ def test_accepting_applies_each_kind_of_label_and_records_who_accepted_it_and_wh
     assert entry.actor == people.alice
     assert set(entry.changes) == {"themes", "sdg_targets", "national_axes", "affected_persons", "action_category"}
     decided = HistoryEntry.objects.filter(content_type__model="suggestion", actor=people.alice)
-    assert decided.count() == 7
+    assert decided.count() == 8
     assert {e.changes["status"][1] for e in decided} == {Status.ACCEPTED}
 
 
@@ -399,6 +401,88 @@ def test_affected_persons_are_named_in_the_users_language_from_their_record_or_t
         "Migrants": "العمال المهاجرون",  # the record's own name comes first
         "Older persons": "كبار السن",  # no record yet: the reference file's
         "Human rights defenders": "Human rights defenders",  # no Arabic name anywhere: the English one
+    }
+
+
+def test_accepting_a_uhri_theme_adds_the_uhri_theme_not_a_upr_info_issue_of_the_same_name(
+    client, people, recommendation
+):
+    recommendation.themes.clear()
+    upr_info = Theme.objects.get(vocabulary="upr_info", code="Right to education")
+    assert not Theme.objects.filter(vocabulary="uhri", code__iexact="Right to education").exists()
+    waiting = suggestion(recommendation, Task.UHRI_THEMES, "Right to education", 0.91)
+
+    assert suggestion_accept(suggestion=waiting, by=people.alice)
+
+    theme = recommendation.themes.get()
+    assert theme != upr_info
+    assert (theme.vocabulary, theme.code, theme.name_en, theme.name_fr, theme.name_ar) == (
+        "uhri",
+        "Right to education",
+        "Right to education",
+        "Droit à l'éducation",
+        "الحق في التعليم",
+    )
+    entry = HistoryEntry.objects.filter(object_id=str(recommendation.pk), content_type__model="recommendation").latest(
+        "id"
+    )
+    assert entry.actor == people.alice
+    assert entry.changes == {"themes": [[], [theme.pk]]}
+    login(client, people.olga)
+    url = reverse("recommendation_detail", args=[recommendation.pk])
+    for language, name in (("en", "Right to education"), ("fr", "Droit à l&#x27;éducation"), ("ar", "الحق في التعليم")):
+        client.cookies["django_language"] = language
+        assert f'<span class="rasd-chip">{name}</span>' in client.get(url).content.decode(), language
+
+
+def test_an_accepted_uhri_theme_an_import_brought_is_linked_not_made_again(people, recommendation):
+    imported = Theme.objects.create(vocabulary="uhri", code="migrants", name_en="Migrants")
+    waiting = suggestion(recommendation, Task.UHRI_THEMES, "Migrants")
+
+    suggestion_accept(suggestion=waiting, by=people.alice)
+
+    assert recommendation.themes.filter(pk=imported.pk).exists()
+    assert Theme.objects.filter(vocabulary="uhri", code__iexact="migrants").count() == 1
+
+
+def test_a_uhri_theme_the_recommendation_has_under_an_older_spelling_is_not_suggested(shipped, recommendation):
+    rec = ask(recommendation, text_fr="Garantir le droit au travail et l'accès à l'éducation des migrants.")
+    rec.themes.add(Theme.objects.create(vocabulary="uhri", code="Right to work", name_en="Right to work"))
+    # A UPR Info issue of the same name is another vocabulary: it does not stop the UHRI theme.
+    rec.themes.add(Theme.objects.get(vocabulary="upr_info", code="Migrants"))
+    shipped[Task.UHRI_THEMES] = ScriptedClassifier(
+        Task.UHRI_THEMES,
+        {
+            "travail": [
+                ("Labour rights and right to work", 0.95),
+                ("Migrants", 0.8),
+                ("Right to a volcano-free life", 0.7),
+            ]
+        },
+    )
+
+    assert suggestions_refresh(recommendation_ids=[rec.pk]) == 1
+
+    # "Right to work" (cycle 2) is "Labour rights and right to work" now; a theme no one knows is not shown.
+    assert list(Suggestion.objects.filter(recommendation=rec).values_list("task", "label")) == [
+        (Task.UHRI_THEMES, "Migrants")
+    ]
+
+
+def test_uhri_themes_are_named_in_the_users_language_from_their_uhri_record_or_the_reference_file(demo_data):
+    from django.utils import translation
+
+    Theme.objects.create(vocabulary="uhri", code="Migrants", name_en="Migrants", name_ar="العمال المهاجرون")
+    Theme.objects.filter(vocabulary="upr_info", code="Right to health").update(name_ar="الصحة العامة")
+    Theme.objects.create(vocabulary="uhri", code="Right to the moon", name_en="Right to the moon")
+    pairs = [(Task.UHRI_THEMES, code) for code in ("Migrants", "Right to health", "Right to the moon")]
+    with translation.override("ar"):
+        names = {code: str(name) for (_task, code), name in label_names(pairs).items()}
+
+    assert names == {
+        "Migrants": "العمال المهاجرون",  # the UHRI record's own name comes first
+        "Right to health": "الحق في الصحة",  # no UHRI record (a UPR Info issue is not one): the reference file's
+        "Right to the moon": "Right to the moon",  # no Arabic name anywhere: the English one
     }
 
 
@@ -575,6 +659,17 @@ def test_the_model_card_page_shows_the_shipped_affected_persons_model(client, pe
 
     card = body.split('id="model-affected-persons"', 1)[1].split("</section>", 1)[0]
     assert ">Affected persons</h2>" in card
+    assert "OHCHR UPR thematic lists, Slovenia" in card and "Micro-F1" in card
+    assert "No model ships for this task" not in card
+
+
+def test_the_model_card_page_shows_the_shipped_uhri_themes_model(client, people):
+    login(client, people.olga)
+
+    body = client.get(reverse("model_card_list")).content.decode()
+
+    card = body.split('id="model-uhri-themes"', 1)[1].split("</section>", 1)[0]
+    assert ">UHRI theme</h2>" in card
     assert "OHCHR UPR thematic lists, Slovenia" in card and "Micro-F1" in card
     assert "No model ships for this task" not in card
 

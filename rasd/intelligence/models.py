@@ -66,6 +66,7 @@ class Suggestion(models.Model):
         NATIONAL_AXES = "national-axes", pgettext_lazy("suggestion task", "National axis")
         INSTITUTIONS = "institutions", pgettext_lazy("suggestion task", "Responsible institution")
         AFFECTED_PERSONS = "affected-persons", pgettext_lazy("suggestion task", "Affected persons")
+        UHRI_THEMES = "uhri-themes", pgettext_lazy("suggestion task", "UHRI theme")
 
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("suggestion status", "Pending")

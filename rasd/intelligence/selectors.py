@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_l
 
 from rasd.core.models import Language
 from rasd.institutions.models import Institution
-from rasd.intelligence.engine.labels import affected_persons_names
+from rasd.intelligence.engine.labels import affected_persons_names, uhri_theme_names
 from rasd.intelligence.models import DuplicateMembership, Suggestion
 from rasd.recommendations.models import (
     ActionCategory,
@@ -169,16 +169,23 @@ def label_names(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Label
         names[Task.NATIONAL_AXES, axis.code] = LabelName(axis.code, axis.name)
     for institution in Institution.objects.filter(code__in=codes[Task.INSTITUTIONS]):
         names[Task.INSTITUTIONS, institution.code] = LabelName("", institution.name)
-    if codes[Task.AFFECTED_PERSONS]:
-        # A group's record names it where it has a name; the reference file fills the languages an import left blank.
-        reference = affected_persons_names()
-        records = {group.code.casefold(): group for group in AffectedPerson.objects.all()}
-        for code in codes[Task.AFFECTED_PERSONS]:
+    uhri = (
+        (Task.AFFECTED_PERSONS, AffectedPerson, AffectedPerson.objects.all(), affected_persons_names),
+        # UHRI themes are read from the UHRI vocabulary only: UPR Info issues are themes too.
+        (Task.UHRI_THEMES, Theme, Theme.objects.filter(vocabulary=Theme.Vocabulary.UHRI), uhri_theme_names),
+    )
+    for task, model, records, reference_names in uhri:
+        if not codes[task]:
+            continue
+        # A record names its label where it has a name; the reference file fills the languages an import left blank.
+        reference = reference_names()
+        by_code = {record.code.casefold(): record for record in records}
+        for code in codes[task]:
             fields = dict(reference.get(code, {}))
-            if record := records.get(code.casefold()):
+            if record := by_code.get(code.casefold()):
                 fields.update({f: getattr(record, f) for f in ("name_en", "name_fr", "name_ar") if getattr(record, f)})
             if fields:
-                names[Task.AFFECTED_PERSONS, code] = LabelName("", AffectedPerson(**fields).name)
+                names[task, code] = LabelName("", model(**fields).name)
     return {
         (task, code): names.get((task, code)) or LabelName("", code) for task, found in codes.items() for code in found
     }

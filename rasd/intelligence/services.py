@@ -19,7 +19,7 @@ from rasd.followup.models import Assignment
 from rasd.followup.services import assignments_create
 from rasd.institutions.models import Institution
 from rasd.intelligence import duplicates
-from rasd.intelligence.engine.labels import affected_persons_names, vocabulary
+from rasd.intelligence.engine.labels import affected_persons_names, uhri_theme_names, vocabulary
 from rasd.intelligence.models import DuplicateGroup, DuplicateMembership, Suggestion
 from rasd.intelligence.policies import can_review_suggestions, require
 from rasd.intelligence.selectors import recurrence
@@ -191,6 +191,10 @@ def _labels_known() -> dict[str, set[str]]:
     known[Task.AFFECTED_PERSONS] = set(groups.names) | {
         groups.code_or_own(code) for code in AffectedPerson.objects.values_list("code", flat=True)
     }
+    themes = vocabulary(Task.UHRI_THEMES)
+    known[Task.UHRI_THEMES] = set(themes.names) | {
+        themes.code_or_own(code) for code in _uhri_themes().values_list("code", flat=True)
+    }
     return known
 
 
@@ -225,6 +229,12 @@ def _labels_had(rec_ids: list[int]) -> dict[tuple[int, str], set[str]]:
     ):
         # A group imported under an older UHRI spelling ("Women") is the group the model knows ("Women & girls").
         had[rec_id, Task.AFFECTED_PERSONS].add(groups.code_or_own(code))
+    themes = vocabulary(Task.UHRI_THEMES)
+    for rec_id, code in recommendations.filter(themes__vocabulary=Theme.Vocabulary.UHRI).values_list(
+        "pk", "themes__code"
+    ):
+        # A theme imported under an older UHRI spelling ("Right to work") is the theme the model knows.
+        had[rec_id, Task.UHRI_THEMES].add(themes.code_or_own(code))
     return had
 
 
@@ -373,20 +383,25 @@ def _pending(suggestions: Iterable[Suggestion] | QuerySet[Suggestion]) -> list[S
     )
 
 
-def _affected_person(code: str) -> AffectedPerson:
-    """The affected-persons record of a label code (case aside), made with the reference file's names in Arabic,
-    French and English when this install has none yet."""
-    found = AffectedPerson.objects.filter(code__iexact=code).order_by("pk").first()
+def _uhri_themes() -> QuerySet[Theme]:
+    """The themes of the UHRI vocabulary (never UPR Info's issues, also ``Theme`` records)."""
+    return Theme.objects.filter(vocabulary=Theme.Vocabulary.UHRI)
+
+
+def _named_record(records: QuerySet, code: str, names: dict[str, dict[str, str]], **fields):
+    """The record among ``records`` of a label code (case aside) — the one a UHRI import makes, whose code is the
+    name as UHRI spells it — made with the reference file's names in Arabic, French and English (``names``) and
+    ``fields`` when this install has none yet."""
+    found = records.filter(code__iexact=code).order_by("pk").first()
     if found is None:
-        names = affected_persons_names().get(code) or {"name_en": code}
-        found = AffectedPerson.objects.create(code=code, **names)
+        found = records.model.objects.create(code=code, **fields, **(names.get(code) or {"name_en": code}))
     return found
 
 
 def _labels_apply(*, recommendation: Recommendation, suggestions: list[Suggestion], by: User) -> None:
     """Give the recommendation the suggested labels: one new version of it and one history entry for its taxonomies
-    (affected persons included, their record made from the reference names when missing), and an assignment for
-    each institution through the follow-up's own service (lead when it has none yet)."""
+    (affected persons and UHRI themes included, their record made from the reference names when missing), and an
+    assignment for each institution through the follow-up's own service (lead when it has none yet)."""
     fields: dict[str, object] = {}
     links: dict[str, set[int]] = {}
     institutions = []
@@ -403,7 +418,15 @@ def _labels_apply(*, recommendation: Recommendation, suggestions: list[Suggestio
             if found is not None:
                 link(field, found)
         elif suggestion.task == Task.AFFECTED_PERSONS:
-            link("affected_persons", _affected_person(suggestion.label).pk)
+            link(
+                "affected_persons",
+                _named_record(AffectedPerson.objects.all(), suggestion.label, affected_persons_names()).pk,
+            )
+        elif suggestion.task == Task.UHRI_THEMES:
+            theme = _named_record(
+                _uhri_themes(), suggestion.label, uhri_theme_names(), vocabulary=Theme.Vocabulary.UHRI
+            )
+            link("themes", theme.pk)
         elif suggestion.task == Task.ACTION_CATEGORY and "action_category" not in fields:
             fields["action_category"] = int(suggestion.label)
         elif suggestion.task == Task.INSTITUTIONS:
@@ -456,9 +479,10 @@ def _decide(suggestions, *, by: User, status: str) -> int:
 @transaction.atomic
 def suggestions_accept(*, suggestions: Iterable[Suggestion] | QuerySet[Suggestion], by: User) -> int:
     """Accept the suggestions still pending among ``suggestions`` (coordinators only), in one transaction: each
-    label is applied to its recommendation — themes, SDG targets, national axes and affected persons added, the
-    action category set, an institution assigned; an SDG goal is recorded as accepted — and the history records
-    who accepted what, when. Returns how many were accepted; one already decided by someone else is left as it is."""
+    label is applied to its recommendation — themes (UPR Info issues and UHRI themes), SDG targets, national axes
+    and affected persons added, the action category set, an institution assigned; an SDG goal is recorded as
+    accepted — and the history records who accepted what, when. Returns how many were accepted; one already decided
+    by someone else is left as it is."""
     return _decide(suggestions, by=by, status=Status.ACCEPTED)
 
 

@@ -11,7 +11,7 @@ SOURCE = "Recommendations in the database"
 
 
 def _codes(
-    task: str, recommendation: Recommendation, institutions: dict[int, list[str]], groups: Vocabulary | None
+    task: str, recommendation: Recommendation, institutions: dict[int, list[str]], uhri: Vocabulary | None
 ) -> list[str]:
     if task == "upr-issues":
         return [t.code for t in recommendation.themes.all() if t.vocabulary == Theme.Vocabulary.UPR_INFO]
@@ -26,7 +26,12 @@ def _codes(
         return institutions.get(recommendation.pk, [])
     if task == "affected-persons":
         # An older UHRI spelling ("Migrants & domestic workers") is the group as UHRI names it now ("Migrants").
-        return sorted({groups.code_or_own(p.code) for p in recommendation.affected_persons.all()})
+        return sorted({uhri.code_or_own(p.code) for p in recommendation.affected_persons.all()})
+    if task == "uhri-themes":
+        # Only the UHRI vocabulary: a UPR Info issue is a ``Theme`` too, but a label of ``upr-issues``.
+        return sorted(
+            {uhri.code_or_own(t.code) for t in recommendation.themes.all() if t.vocabulary == Theme.Vocabulary.UHRI}
+        )
     raise ValueError(f"unknown task {task!r}")
 
 
@@ -34,11 +39,11 @@ def database_examples(task: str) -> list[Example]:
     """One example per text (ar, fr, en) of each recommendation that carries labels of ``task``; the texts of one
     recommendation are one group, with its context (mechanism, recommending states). For ``sdg-targets`` and
     ``sdg-goals`` the labels are the goals of its targets; for ``affected-persons`` its groups under the names UHRI
-    gives them now."""
+    gives them now, and for ``uhri-themes`` its themes of the UHRI vocabulary likewise."""
     recommendations = Recommendation.objects.select_related("mechanism").prefetch_related(
         "themes", "sdg_targets__goal", "national_axes", "affected_persons", "recommending_states"
     )
-    groups = vocabulary(task) if task == "affected-persons" else None
+    uhri = vocabulary(task) if task in ("affected-persons", "uhri-themes") else None
     institutions: dict[int, list[str]] = {}
     if task == "institutions":
         for rec_id, code in Assignment.objects.values_list("recommendation_id", "institution__code"):
@@ -46,7 +51,7 @@ def database_examples(task: str) -> list[Example]:
         recommendations = recommendations.filter(pk__in=institutions)
     out = []
     for recommendation in recommendations.iterator(chunk_size=2000):
-        codes = _codes(task, recommendation, institutions, groups)
+        codes = _codes(task, recommendation, institutions, uhri)
         if not codes:
             continue
         context = context_tokens(

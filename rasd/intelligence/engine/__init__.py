@@ -1,4 +1,4 @@
-"""Classification suggestions, without Django: trained models of the seven tasks and their prediction.
+"""Classification suggestions, without Django: trained models of the eight tasks and their prediction.
 
 ``classifier_load(task)`` reads ``rasd/intelligence/trained/<task>.json`` and ``.npz`` (made by ``manage.py train``)
 once per process. Training (``train``) needs scikit-learn; loading and predicting need numpy and scipy, and the
@@ -20,6 +20,7 @@ TASKS = (
     "national-axes",
     "institutions",
     "affected-persons",
+    "uhri-themes",
 )
 TRAINED_DIR = Path(__file__).resolve().parent.parent / "trained"
 

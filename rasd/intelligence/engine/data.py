@@ -131,11 +131,12 @@ def didh_axis_names() -> list[Example]:
 
 
 # The column of the Slovenia file that holds each task's labels.
-SLOVENIA_COLUMNS = {"sdg-goals": "sdgs", "affected-persons": "affected_persons"}
+SLOVENIA_COLUMNS = {"sdg-goals": "sdgs", "affected-persons": "affected_persons", "uhri-themes": "themes"}
 
 
 def slovenia(task: str, path: Path = SLOVENIA) -> list[Example]:
-    """OHCHR thematic lists for Slovenia (English) whose rows carry SDG goals or affected persons. A row whose
+    """OHCHR thematic lists for Slovenia (English) whose rows carry SDG goals, affected persons or UHRI themes
+    (cycle 2 spells a theme with its older UHRI code, "B31 Equality & non-discrimination"). A row whose
     only group is "general" (cycle 2's word for a recommendation about everyone) is an example of the UHRI label
     "General"; cycles 3 and 4 leave such rows empty, and an empty row teaches nothing."""
     vocab = labelling.vocabulary(task)
@@ -175,7 +176,7 @@ def project_examples(task: str) -> list[Example]:
         return didh(task)
     if task == "sdg-goals":
         return slovenia(task) + sdg_texts(task)
-    if task == "affected-persons":
+    if task in ("affected-persons", "uhri-themes"):
         return slovenia(task)
     if task == "sdg-targets":
         return sdg_texts(task)

@@ -2,10 +2,12 @@
 
 The product stores labels as codes (``Theme.code`` for UPR Info issues, "1".."5" for the action category, the SDG
 goal number "16", the SDG target code "16.3", ``NationalAxis.code`` — "3" for an axis, "3.2" for its second
-sub-axis — ``Institution.code``, and ``AffectedPerson.code``, the UHRI name of the group). Labelled files spell them
-as their sources do: UPR Info issue names comma-joined, Moroccan ids or French labels ``;``-joined, OHCHR SDG cells
-such as "16.3 - Promote the rule of law" or "16 - PEACE, JUSTICE AND STRONG INSTITUTIONS" and UHRI affected persons
-(older spellings included: "Migrants & domestic workers", now "Migrants") joined with `` | ``.
+sub-axis — ``Institution.code``, ``AffectedPerson.code``, the UHRI name of the group, and ``Theme.code`` of the
+``uhri`` vocabulary, the UHRI name of the theme). Labelled files spell them as their sources do: UPR Info issue names
+comma-joined, Moroccan ids or French labels ``;``-joined, OHCHR SDG cells such as "16.3 - Promote the rule of law"
+or "16 - PEACE, JUSTICE AND STRONG INSTITUTIONS", UHRI affected persons (older spellings included: "Migrants &
+domestic workers", now "Migrants") and UHRI themes (older spellings included: "B31 Equality & non-discrimination",
+now "Equality & non-discrimination") joined with `` | ``.
 ``Vocabulary.code_of`` reads all of them.
 """
 
@@ -29,7 +31,10 @@ SEPARATORS = {
     "national-axes": ";",
     "institutions": ";",
     "affected-persons": " | ",
+    "uhri-themes": " | ",
 }
+# The reference file of each UHRI vocabulary: code (UHRI's name today), names in three languages, older spellings.
+UHRI_REFERENCE = {"affected-persons": "uhri_affected_persons.csv", "uhri-themes": "uhri_themes.csv"}
 SDG_CELL = re.compile(r"^\s*(?:-\s*)?(?:(?:SDG|Goal|Target)\s*)?(\d{1,2})(?:\.(\w{1,2}))?\b", re.IGNORECASE)
 
 
@@ -148,8 +153,8 @@ def vocabulary(task: str) -> Vocabulary:
             code = slug(row["Label"]) or f"entity-{row['Id']}"
             v.add(code, row["Label"], row["LabelAr"])
             v.ids[row["Id"]] = code
-    elif task == "affected-persons":
-        for row in _rows(REFERENCE_DIR / "uhri_affected_persons.csv"):
+    elif task in UHRI_REFERENCE:
+        for row in _rows(REFERENCE_DIR / UHRI_REFERENCE[task]):
             others = [s for s in row["spellings"].split(" | ") if s.strip()]
             v.add(row["code"], row["name_en"], row["name_fr"], row["name_ar"], *others)
     else:
@@ -157,13 +162,23 @@ def vocabulary(task: str) -> Vocabulary:
     return v
 
 
+def _uhri_names(task: str) -> dict[str, dict[str, str]]:
+    return {
+        row["code"]: {f"name_{lang}": row[f"name_{lang}"] for lang in ("en", "fr", "ar")}
+        for row in _rows(REFERENCE_DIR / UHRI_REFERENCE[task])
+    }
+
+
 def affected_persons_names() -> dict[str, dict[str, str]]:
     """Each UHRI affected-persons code with its names, as the fields of ``AffectedPerson``: ``name_en`` (UHRI's),
     ``name_fr`` and ``name_ar``."""
-    return {
-        row["code"]: {f"name_{lang}": row[f"name_{lang}"] for lang in ("en", "fr", "ar")}
-        for row in _rows(REFERENCE_DIR / "uhri_affected_persons.csv")
-    }
+    return _uhri_names("affected-persons")
+
+
+def uhri_theme_names() -> dict[str, dict[str, str]]:
+    """Each UHRI theme code with its names, as the fields of a ``Theme`` of the ``uhri`` vocabulary: ``name_en``
+    (UHRI's), ``name_fr`` and ``name_ar``."""
+    return _uhri_names("uhri-themes")
 
 
 def parent(code: str) -> str:

@@ -36,6 +36,7 @@ SETTINGS = {
     "national-axes": dict(emb_c=4.0, term_c=10.0, context_weight=0.0, term_kinds=("terms", "letters")),
     "institutions": dict(emb_c=4.0, term_c=10.0, context_weight=1.0, term_kinds=("terms", "letters")),
     "affected-persons": dict(emb_c=4.0, term_c=10.0, context_weight=0.0),
+    "uhri-themes": dict(emb_c=4.0, term_c=10.0, context_weight=0.0),
 }
 MIN_CONTEXT_EXAMPLES = 2  # a context feature seen in fewer training texts is not read
 

@@ -27,7 +27,7 @@ def add_input_arguments(parser, *, labels: bool, required: bool = True) -> None:
         parser.add_argument(
             "--label-separator",
             help="what joins several labels in a cell (default: as in the task's usual data: ',' for UPR Info, "
-            "';' for the Moroccan set, ' | ' for SDGs and affected persons)",
+            "';' for the Moroccan set, ' | ' for SDGs, affected persons and UHRI themes)",
         )
 
 
