@@ -334,6 +334,21 @@ def test_an_institution_accepted_for_a_recommendation_with_a_lead_supports_the_l
     assert roles["interieur"] == Assignment.Role.SUPPORTING
 
 
+def accepted_and_shown(client, people, recommendation, field: str, record, names: dict[str, str]) -> None:
+    """Alice's acceptance is the recommendation's latest history entry, adding ``record`` to ``field``, and the
+    recommendation's page shows the record's name in each language of ``names`` (as the page escapes it)."""
+    entry = HistoryEntry.objects.filter(object_id=str(recommendation.pk), content_type__model="recommendation").latest(
+        "id"
+    )
+    assert entry.actor == people.alice
+    assert entry.changes == {field: [[], [record.pk]]}
+    login(client, people.olga)
+    url = reverse("recommendation_detail", args=[recommendation.pk])
+    for language, name in names.items():
+        client.cookies["django_language"] = language
+        assert f'<span class="rasd-chip">{name}</span>' in client.get(url).content.decode(), language
+
+
 def test_accepting_an_affected_persons_suggestion_adds_the_group_named_in_three_languages(
     client, people, recommendation
 ):
@@ -350,16 +365,8 @@ def test_accepting_an_affected_persons_suggestion_adds_the_group_named_in_three_
         "Femmes et filles",
         "النساء والفتيات",
     )
-    entry = HistoryEntry.objects.filter(object_id=str(recommendation.pk), content_type__model="recommendation").latest(
-        "id"
-    )
-    assert entry.actor == people.alice
-    assert entry.changes == {"affected_persons": [[], [group.pk]]}
-    login(client, people.olga)
-    url = reverse("recommendation_detail", args=[recommendation.pk])
-    for language, name in (("en", "Women &amp; girls"), ("fr", "Femmes et filles"), ("ar", "النساء والفتيات")):
-        client.cookies["django_language"] = language
-        assert f'<span class="rasd-chip">{name}</span>' in client.get(url).content.decode(), language
+    names = {"en": "Women &amp; girls", "fr": "Femmes et filles", "ar": "النساء والفتيات"}
+    accepted_and_shown(client, people, recommendation, "affected_persons", group, names)
 
 
 def test_an_accepted_group_an_import_brought_is_linked_not_made_again(people, recommendation):
@@ -423,16 +430,8 @@ def test_accepting_a_uhri_theme_adds_the_uhri_theme_not_a_upr_info_issue_of_the_
         "Droit à l'éducation",
         "الحق في التعليم",
     )
-    entry = HistoryEntry.objects.filter(object_id=str(recommendation.pk), content_type__model="recommendation").latest(
-        "id"
-    )
-    assert entry.actor == people.alice
-    assert entry.changes == {"themes": [[], [theme.pk]]}
-    login(client, people.olga)
-    url = reverse("recommendation_detail", args=[recommendation.pk])
-    for language, name in (("en", "Right to education"), ("fr", "Droit à l&#x27;éducation"), ("ar", "الحق في التعليم")):
-        client.cookies["django_language"] = language
-        assert f'<span class="rasd-chip">{name}</span>' in client.get(url).content.decode(), language
+    names = {"en": "Right to education", "fr": "Droit à l&#x27;éducation", "ar": "الحق في التعليم"}
+    accepted_and_shown(client, people, recommendation, "themes", theme, names)
 
 
 def test_an_accepted_uhri_theme_an_import_brought_is_linked_not_made_again(people, recommendation):
