@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_l
 
 from rasd.core.models import Language
 from rasd.institutions.models import Institution
-from rasd.intelligence.engine.labels import affected_persons_names, uhri_theme_names
+from rasd.intelligence.engine.labels import uhri_names
 from rasd.intelligence.models import DuplicateMembership, Suggestion
 from rasd.recommendations.models import (
     ActionCategory,
@@ -170,15 +170,15 @@ def label_names(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Label
     for institution in Institution.objects.filter(code__in=codes[Task.INSTITUTIONS]):
         names[Task.INSTITUTIONS, institution.code] = LabelName("", institution.name)
     uhri = (
-        (Task.AFFECTED_PERSONS, AffectedPerson, AffectedPerson.objects.all(), affected_persons_names),
+        (Task.AFFECTED_PERSONS, AffectedPerson, AffectedPerson.objects.all()),
         # UHRI themes are read from the UHRI vocabulary only: UPR Info issues are themes too.
-        (Task.UHRI_THEMES, Theme, Theme.objects.filter(vocabulary=Theme.Vocabulary.UHRI), uhri_theme_names),
+        (Task.UHRI_THEMES, Theme, Theme.objects.filter(vocabulary=Theme.Vocabulary.UHRI)),
     )
-    for task, model, records, reference_names in uhri:
+    for task, model, records in uhri:
         if not codes[task]:
             continue
         # A record names its label where it has a name; the reference file fills the languages an import left blank.
-        reference = reference_names()
+        reference = uhri_names(task)
         by_code = {record.code.casefold(): record for record in records}
         for code in codes[task]:
             fields = dict(reference.get(code, {}))

@@ -19,7 +19,7 @@ from rasd.followup.models import Assignment
 from rasd.followup.services import assignments_create
 from rasd.institutions.models import Institution
 from rasd.intelligence import duplicates
-from rasd.intelligence.engine.labels import affected_persons_names, uhri_theme_names, vocabulary
+from rasd.intelligence.engine.labels import uhri_names, vocabulary
 from rasd.intelligence.models import DuplicateGroup, DuplicateMembership, Suggestion
 from rasd.intelligence.policies import can_review_suggestions, require
 from rasd.intelligence.selectors import recurrence
@@ -166,6 +166,16 @@ LINKED = {
     Task.SDG_TARGETS: ("sdg_targets", lambda: SdgTarget.objects.all()),
     Task.NATIONAL_AXES: ("national_axes", lambda: NationalAxis.objects.all()),
 }
+# The UHRI vocabularies: the recommendation's field, its records, and the fields a record made on acceptance takes
+# besides its code and names (its code is UHRI's name today, as a UHRI import gives it; older spellings map to it).
+UHRI_LINKED = {
+    Task.AFFECTED_PERSONS: ("affected_persons", lambda: AffectedPerson.objects.all(), {}),
+    Task.UHRI_THEMES: (
+        "themes",
+        lambda: Theme.objects.filter(vocabulary=Theme.Vocabulary.UHRI),  # never UPR Info's issues, also themes
+        {"vocabulary": Theme.Vocabulary.UHRI},
+    ),
+}
 
 
 def _classifiers() -> dict[str, object]:
@@ -187,14 +197,11 @@ def _labels_known() -> dict[str, set[str]]:
     known[Task.ACTION_CATEGORY] = {str(value) for value in ActionCategory.values}
     known[Task.SDG_GOALS] = {str(target.goal.number) for target in SdgTarget.objects.select_related("goal")}
     known[Task.INSTITUTIONS] = set(Institution.objects.filter(is_active=True).values_list("code", flat=True))
-    groups = vocabulary(Task.AFFECTED_PERSONS)
-    known[Task.AFFECTED_PERSONS] = set(groups.names) | {
-        groups.code_or_own(code) for code in AffectedPerson.objects.values_list("code", flat=True)
-    }
-    themes = vocabulary(Task.UHRI_THEMES)
-    known[Task.UHRI_THEMES] = set(themes.names) | {
-        themes.code_or_own(code) for code in _uhri_themes().values_list("code", flat=True)
-    }
+    for task, (_field, records, _fields) in UHRI_LINKED.items():
+        # The reference file's labels (a record is made when one is accepted) and the install's own, under today's
+        # UHRI names.
+        names = vocabulary(task)
+        known[task] = set(names.names) | {names.code_or_own(code) for code in records().values_list("code", flat=True)}
     return known
 
 
@@ -223,18 +230,11 @@ def _labels_had(rec_ids: list[int]) -> dict[tuple[int, str], set[str]]:
         "recommendation_id", "institution__code"
     ):
         had[rec_id, Task.INSTITUTIONS].add(code)
-    groups = vocabulary(Task.AFFECTED_PERSONS)
-    for rec_id, code in recommendations.filter(affected_persons__isnull=False).values_list(
-        "pk", "affected_persons__code"
-    ):
-        # A group imported under an older UHRI spelling ("Women") is the group the model knows ("Women & girls").
-        had[rec_id, Task.AFFECTED_PERSONS].add(groups.code_or_own(code))
-    themes = vocabulary(Task.UHRI_THEMES)
-    for rec_id, code in recommendations.filter(themes__vocabulary=Theme.Vocabulary.UHRI).values_list(
-        "pk", "themes__code"
-    ):
-        # A theme imported under an older UHRI spelling ("Right to work") is the theme the model knows.
-        had[rec_id, Task.UHRI_THEMES].add(themes.code_or_own(code))
+    for task, (_field, records, _fields) in UHRI_LINKED.items():
+        # A label imported under an older UHRI spelling ("Women") is the one the model knows ("Women & girls").
+        names = vocabulary(task)
+        for rec_id, code in records().filter(recommendations__in=rec_ids).values_list("recommendations", "code"):
+            had[rec_id, task].add(names.code_or_own(code))
     return had
 
 
@@ -383,11 +383,6 @@ def _pending(suggestions: Iterable[Suggestion] | QuerySet[Suggestion]) -> list[S
     )
 
 
-def _uhri_themes() -> QuerySet[Theme]:
-    """The themes of the UHRI vocabulary (never UPR Info's issues, also ``Theme`` records)."""
-    return Theme.objects.filter(vocabulary=Theme.Vocabulary.UHRI)
-
-
 def _named_record(records: QuerySet, code: str, names: dict[str, dict[str, str]], **fields):
     """The record among ``records`` of a label code (case aside) — the one a UHRI import makes, whose code is the
     name as UHRI spells it — made with the reference file's names in Arabic, French and English (``names``) and
@@ -417,16 +412,10 @@ def _labels_apply(*, recommendation: Recommendation, suggestions: list[Suggestio
             found = records().filter(code=suggestion.label).values_list("pk", flat=True).first()
             if found is not None:
                 link(field, found)
-        elif suggestion.task == Task.AFFECTED_PERSONS:
-            link(
-                "affected_persons",
-                _named_record(AffectedPerson.objects.all(), suggestion.label, affected_persons_names()).pk,
-            )
-        elif suggestion.task == Task.UHRI_THEMES:
-            theme = _named_record(
-                _uhri_themes(), suggestion.label, uhri_theme_names(), vocabulary=Theme.Vocabulary.UHRI
-            )
-            link("themes", theme.pk)
+        elif suggestion.task in UHRI_LINKED:
+            field, records, fields_made = UHRI_LINKED[suggestion.task]
+            record = _named_record(records(), suggestion.label, uhri_names(suggestion.task), **fields_made)
+            link(field, record.pk)
         elif suggestion.task == Task.ACTION_CATEGORY and "action_category" not in fields:
             fields["action_category"] = int(suggestion.label)
         elif suggestion.task == Task.INSTITUTIONS:

@@ -162,23 +162,14 @@ def vocabulary(task: str) -> Vocabulary:
     return v
 
 
-def _uhri_names(task: str) -> dict[str, dict[str, str]]:
+def uhri_names(task: str) -> dict[str, dict[str, str]]:
+    """Each code of a UHRI vocabulary (``UHRI_REFERENCE``: affected persons, themes) with its names, as the fields of
+    its record (``AffectedPerson``, a ``Theme`` of the ``uhri`` vocabulary): ``name_en`` (UHRI's), ``name_fr`` and
+    ``name_ar``."""
     return {
         row["code"]: {f"name_{lang}": row[f"name_{lang}"] for lang in ("en", "fr", "ar")}
         for row in _rows(REFERENCE_DIR / UHRI_REFERENCE[task])
     }
-
-
-def affected_persons_names() -> dict[str, dict[str, str]]:
-    """Each UHRI affected-persons code with its names, as the fields of ``AffectedPerson``: ``name_en`` (UHRI's),
-    ``name_fr`` and ``name_ar``."""
-    return _uhri_names("affected-persons")
-
-
-def uhri_theme_names() -> dict[str, dict[str, str]]:
-    """Each UHRI theme code with its names, as the fields of a ``Theme`` of the ``uhri`` vocabulary: ``name_en``
-    (UHRI's), ``name_fr`` and ``name_ar``."""
-    return _uhri_names("uhri-themes")
 
 
 def parent(code: str) -> str:
